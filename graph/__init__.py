@@ -1,0 +1,1 @@
+"""The knowledge graph: one `GraphStore` interface, two backends, and the projector that fills them."""

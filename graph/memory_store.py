@@ -1,0 +1,155 @@
+"""The embedded graph store: a networkx multigraph in the process's memory.
+
+It is the default when no Neo4j server is configured. It forgets everything when the process ends
+and is rebuilt from the outbox on start, which the projector does as soon as it is asked.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import BrokenReference
+from graph.store import (
+    DeleteNode,
+    DeleteRelationship,
+    GraphChange,
+    GraphStore,
+    MergeNode,
+    MergeRelationship,
+    NodeRef,
+    Relationship,
+    Subgraph,
+    validate_change,
+)
+from ontology.vocab import KEY_PROPERTY, NodeLabel, RelType
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore(GraphStore):
+    backend = "memory"
+
+    def __init__(self) -> None:
+        self._graph = nx.MultiDiGraph()
+        self._checkpoint = 0
+        # Web servers answer from several threads; changes must not interleave with reads.
+        self._lock = threading.RLock()
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def apply(self, changes: Sequence[GraphChange], *, checkpoint: int | None = None) -> None:
+        with self._lock:
+            # Check the whole batch against the graph as it will be before touching anything,
+            # so that a bad change leaves the store as it was.
+            self._check_references(changes)
+            for change in changes:
+                self._apply_one(change)
+            if checkpoint is not None:
+                self._checkpoint = max(self._checkpoint, checkpoint)
+
+    def _check_references(self, changes: Sequence[GraphChange]) -> None:
+        present: dict[NodeRef, bool] = {}
+
+        def exists(ref: NodeRef) -> bool:
+            return present.get(ref, self._graph.has_node(ref))
+
+        for change in changes:
+            validate_change(change)
+            if isinstance(change, MergeNode):
+                present[change.ref] = True
+            elif isinstance(change, DeleteNode):
+                present[change.ref] = False
+            elif isinstance(change, MergeRelationship):
+                for ref in (change.start, change.end):
+                    if not exists(ref):
+                        raise BrokenReference(
+                            f"{change.type} refers to {ref.label} {ref.key!r}, which does not exist.")
+
+    def _apply_one(self, change: GraphChange) -> None:
+        graph = self._graph
+        if isinstance(change, MergeNode):
+            if not graph.has_node(change.ref):
+                graph.add_node(change.ref, properties={KEY_PROPERTY: change.key})
+            _update(graph.nodes[change.ref]["properties"], change.properties)
+        elif isinstance(change, MergeRelationship):
+            edge_key = str(change.type)
+            if not graph.has_edge(change.start, change.end, key=edge_key):
+                graph.add_edge(change.start, change.end, key=edge_key, properties={})
+            _update(graph.edges[change.start, change.end, edge_key]["properties"], change.properties)
+        elif isinstance(change, DeleteNode):
+            if graph.has_node(change.ref):
+                graph.remove_node(change.ref)
+        elif isinstance(change, DeleteRelationship) and graph.has_edge(
+                change.start, change.end, key=str(change.type)):
+            graph.remove_edge(change.start, change.end, key=str(change.type))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._graph.clear()
+            self._checkpoint = 0
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def last_applied_event(self) -> int:
+        return self._checkpoint
+
+    def node(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            ref = NodeRef(label, key)
+            if not self._graph.has_node(ref):
+                return None
+            return dict(self._graph.nodes[ref]["properties"])
+
+    def nodes(self, label: NodeLabel) -> list[dict[str, Any]]:
+        with self._lock:
+            refs = sorted(ref for ref in self._graph.nodes if ref.label == label)
+            return [dict(self._graph.nodes[ref]["properties"]) for ref in refs]
+
+    def relationships(self, type: RelType | None = None, *, start: NodeRef | None = None,
+                      end: NodeRef | None = None) -> list[Relationship]:
+        with self._lock:
+            found = [
+                Relationship(RelType(edge_key), a, b, dict(data["properties"]))
+                for a, b, edge_key, data in self._graph.edges(keys=True, data=True)
+                if (type is None or edge_key == type)
+                and (start is None or a == start)
+                and (end is None or b == end)
+            ]
+        return sorted(found, key=lambda rel: (rel.type, rel.start, rel.end))
+
+    def neighbourhood(self, ref: NodeRef, depth: int = 1) -> Subgraph:
+        with self._lock:
+            if not self._graph.has_node(ref):
+                return Subgraph(nodes={}, relationships=[])
+            reached = nx.single_source_shortest_path_length(
+                self._graph.to_undirected(as_view=True), ref, cutoff=depth)
+            nodes = {node: dict(self._graph.nodes[node]["properties"]) for node in reached}
+            relationships = [
+                Relationship(RelType(edge_key), a, b, dict(data["properties"]))
+                for a, b, edge_key, data in self._graph.subgraph(nodes).edges(keys=True, data=True)
+            ]
+        return Subgraph(nodes=nodes, relationships=sorted(
+            relationships, key=lambda rel: (rel.type, rel.start, rel.end)))
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            counts: dict[str, int] = {}
+            for ref in self._graph.nodes:
+                counts[str(ref.label)] = counts.get(str(ref.label), 0) + 1
+            counts["relationships"] = self._graph.number_of_edges()
+        return counts
+
+    def health(self) -> dict[str, Any]:
+        return {"backend": self.backend, "last_applied_event": self._checkpoint}
+
+
+def _update(properties: dict[str, Any], changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        if value is None:
+            properties.pop(name, None)
+        else:
+            properties[name] = list(value) if isinstance(value, list) else value

@@ -1,0 +1,265 @@
+"""The production graph store: Neo4j over Bolt with the official driver.
+
+Cypher lives in module constants next to the code that runs it. Labels and relationship types are
+formatted in only from `ontology.vocab` enums (checked by `validate_change`); every value is a
+`$parameter`. Writes of one `apply` run in one transaction, batched with UNWIND.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph.errors import BrokenReference, GraphError, GraphUnavailable
+from graph.store import (
+    DeleteNode,
+    DeleteRelationship,
+    GraphChange,
+    GraphStore,
+    MergeNode,
+    MergeRelationship,
+    NodeRef,
+    Relationship,
+    Subgraph,
+    validate_change,
+)
+from ontology.vocab import CHECKPOINT_LABEL, KEY_PROPERTY, NodeLabel, RelType
+
+__all__ = ["Neo4jStore"]
+
+CREATE_KEY_CONSTRAINT = (
+    "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE")
+MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n += row.props"
+MERGE_RELATIONSHIPS = """
+UNWIND $rows AS row
+MATCH (a:{start} {{key: row.start}})
+MATCH (b:{end} {{key: row.end}})
+MERGE (a)-[r:{type}]->(b)
+SET r += row.props
+RETURN count(r) AS merged
+"""
+DELETE_NODES = "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) DETACH DELETE n"
+DELETE_RELATIONSHIPS = """
+UNWIND $rows AS row
+MATCH (:{start} {{key: row.start}})-[r:{type}]->(:{end} {{key: row.end}})
+DELETE r
+"""
+SET_CHECKPOINT = f"""
+MERGE (c:{CHECKPOINT_LABEL} {{name: 'outbox'}})
+SET c.last_event_id = CASE WHEN coalesce(c.last_event_id, 0) > $id THEN c.last_event_id ELSE $id END
+"""
+GET_CHECKPOINT = f"MATCH (c:{CHECKPOINT_LABEL} {{name: 'outbox'}}) RETURN c.last_event_id AS id"
+GET_NODE = "MATCH (n:{label} {{key: $key}}) RETURN properties(n) AS props"
+GET_NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.key"
+GET_RELATIONSHIPS = """
+MATCH (a)-[r{type}]->(b)
+WHERE ($start_label IS NULL OR $start_label IN labels(a)) AND ($start_key IS NULL OR a.key = $start_key)
+  AND ($end_label IS NULL OR $end_label IN labels(b)) AND ($end_key IS NULL OR b.key = $end_key)
+RETURN type(r) AS type, labels(a)[0] AS start_label, a.key AS start_key,
+       labels(b)[0] AS end_label, b.key AS end_key, properties(r) AS props
+"""
+NEIGHBOURS = """
+UNWIND $frontier AS item
+MATCH (a {key: item.key})-[]-(b)
+WHERE item.label IN labels(a)
+RETURN DISTINCT labels(b)[0] AS label, b.key AS key, properties(b) AS props
+"""
+RELATIONSHIPS_AMONG = """
+UNWIND $refs AS item
+MATCH (a {key: item.key})-[r]->(b)
+WHERE item.label IN labels(a)
+RETURN type(r) AS type, labels(a)[0] AS start_label, a.key AS start_key,
+       labels(b)[0] AS end_label, b.key AS end_key, properties(r) AS props
+"""
+COUNT_NODES = f"""
+MATCH (n) WHERE NOT n:{CHECKPOINT_LABEL}
+RETURN labels(n)[0] AS label, count(*) AS n
+"""
+COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
+CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+SERVER_INFO = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None, *, retry_seconds: float = 5.0) -> None:
+        auth = (user, password) if user else None
+        self._database = database or None
+        try:
+            # Transient failures are retried for a few seconds, not the driver's default 30: a
+            # page must say the graph is down rather than hang.
+            self._driver = GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=retry_seconds,
+                max_transaction_retry_time=retry_seconds)
+        except (DriverError, ValueError) as error:
+            raise GraphUnavailable(f"Cannot use the Neo4j address {uri!r}: {error}") from error
+        self.uri = uri
+
+    # -- set-up --------------------------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Uniqueness constraints on every label's key; safe to run at every start."""
+        labels = [str(label) for label in NodeLabel]
+        statements = [CREATE_KEY_CONSTRAINT.format(name=f"{label.lower()}_key", label=label,
+                                                   key=KEY_PROPERTY) for label in labels]
+        statements.append(CREATE_KEY_CONSTRAINT.format(
+            name="checkpoint_name", label=CHECKPOINT_LABEL, key="name"))
+        for statement in statements:
+            self._run(statement)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def apply(self, changes: Sequence[GraphChange], *, checkpoint: int | None = None) -> None:
+        for change in changes:
+            validate_change(change)
+        batches = [list(group) for _, group in itertools.groupby(changes, key=_batch_shape)]
+        try:
+            with self._driver.session(database=self._database) as session:
+                session.execute_write(_write_batches, batches, checkpoint)
+        except (ServiceUnavailable, SessionExpired, AuthError) as error:
+            raise GraphUnavailable(f"Neo4j is unreachable: {error}") from error
+        except Neo4jError as error:
+            raise GraphError(f"Neo4j refused the changes: {error.message}") from error
+
+    def clear(self) -> None:
+        try:
+            with self._driver.session(database=self._database) as session:
+                session.run(CLEAR).consume()
+        except (ServiceUnavailable, SessionExpired, AuthError) as error:
+            raise GraphUnavailable(f"Neo4j is unreachable: {error}") from error
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _run(self, query: str, read: bool = False, **params) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self._database,
+                routing_=RoutingControl.READ if read else RoutingControl.WRITE)
+        except (ServiceUnavailable, SessionExpired, AuthError) as error:
+            raise GraphUnavailable(f"Neo4j is unreachable: {error}") from error
+        except Neo4jError as error:
+            raise GraphError(f"Neo4j refused the query: {error.message}") from error
+        return [record.data() for record in records]
+
+    def last_applied_event(self) -> int:
+        rows = self._run(GET_CHECKPOINT, read=True)
+        return int(rows[0]["id"]) if rows and rows[0]["id"] is not None else 0
+
+    def node(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
+        rows = self._run(GET_NODE.format(label=NodeLabel(label)), read=True, key=key)
+        return rows[0]["props"] if rows else None
+
+    def nodes(self, label: NodeLabel) -> list[dict[str, Any]]:
+        return [row["props"] for row in self._run(GET_NODES.format(label=NodeLabel(label)), read=True)]
+
+    def relationships(self, type: RelType | None = None, *, start: NodeRef | None = None,
+                      end: NodeRef | None = None) -> list[Relationship]:
+        query = GET_RELATIONSHIPS.format(type=f":{RelType(type)}" if type else "")
+        rows = self._run(
+            query, read=True,
+            start_label=str(start.label) if start else None, start_key=start.key if start else None,
+            end_label=str(end.label) if end else None, end_key=end.key if end else None)
+        return _sorted_relationships(rows)
+
+    def neighbourhood(self, ref: NodeRef, depth: int = 1) -> Subgraph:
+        found = self.node(ref.label, ref.key)
+        if found is None:
+            return Subgraph(nodes={}, relationships=[])
+        nodes = {ref: found}
+        frontier = [ref]
+        for _ in range(max(0, int(depth))):
+            rows = self._run(NEIGHBOURS, read=True, frontier=_ref_params(frontier))
+            frontier = []
+            for row in rows:
+                neighbour = NodeRef(NodeLabel(row["label"]), row["key"])
+                if neighbour not in nodes:
+                    nodes[neighbour] = row["props"]
+                    frontier.append(neighbour)
+            if not frontier:
+                break
+        rows = self._run(RELATIONSHIPS_AMONG, read=True, refs=_ref_params(list(nodes)))
+        inside = [row for row in rows
+                  if NodeRef(NodeLabel(row["end_label"]), row["end_key"]) in nodes]
+        return Subgraph(nodes=nodes, relationships=_sorted_relationships(inside))
+
+    def counts(self) -> dict[str, int]:
+        counts = {row["label"]: row["n"] for row in self._run(COUNT_NODES, read=True)}
+        counts["relationships"] = self._run(COUNT_RELATIONSHIPS, read=True)[0]["n"]
+        return counts
+
+    def health(self) -> dict[str, Any]:
+        try:
+            self._driver.verify_connectivity()
+        except (DriverError, Neo4jError) as error:
+            raise GraphUnavailable(f"Neo4j at {self.uri} is unreachable: {error}") from error
+        component = self._run(SERVER_INFO, read=True)[0]
+        return {
+            "backend": self.backend,
+            "server": f"{component['name']} {component['versions'][0]} {component['edition']}",
+            "last_applied_event": self.last_applied_event(),
+        }
+
+
+def _batch_shape(change: GraphChange) -> tuple:
+    """Consecutive changes of one shape go to the server as one UNWIND statement."""
+    if isinstance(change, MergeNode | DeleteNode):
+        return (type(change).__name__, change.label)
+    return (type(change).__name__, change.type, change.start.label, change.end.label)
+
+
+def _write_batches(tx, batches: list[list[GraphChange]], checkpoint: int | None) -> None:
+    # A transaction function: the driver may retry it, so it only depends on its arguments.
+    for batch in batches:
+        first = batch[0]
+        if isinstance(first, MergeNode):
+            rows = [{"key": c.key, "props": c.properties} for c in batch]
+            tx.run(MERGE_NODES.format(label=first.label), rows=rows).consume()
+        elif isinstance(first, DeleteNode):
+            tx.run(DELETE_NODES.format(label=first.label), keys=[c.key for c in batch]).consume()
+        else:
+            rows = [{"start": c.start.key, "end": c.end.key,
+                     "props": getattr(c, "properties", {})} for c in batch]
+            shape = {"type": first.type, "start": first.start.label, "end": first.end.label}
+            if isinstance(first, DeleteRelationship):
+                tx.run(DELETE_RELATIONSHIPS.format(**shape), rows=rows).consume()
+                continue
+            merged = tx.run(MERGE_RELATIONSHIPS.format(**shape), rows=rows).single()["merged"]
+            if merged != len(rows):
+                missing = _first_missing_endpoint(tx, batch)
+                # Raising inside the transaction function rolls the whole apply back.
+                raise BrokenReference(
+                    f"{first.type} refers to {missing.label} {missing.key!r}, which does not exist.")
+    if checkpoint is not None:
+        tx.run(SET_CHECKPOINT, id=checkpoint).consume()
+
+
+def _first_missing_endpoint(tx, batch: list[MergeRelationship]) -> NodeRef:
+    for change in batch:
+        for ref in (change.start, change.end):
+            if tx.run(GET_NODE.format(label=ref.label), key=ref.key).single() is None:
+                return ref
+    return batch[0].start
+
+
+def _ref_params(refs: list[NodeRef]) -> list[dict[str, str]]:
+    return [{"label": str(ref.label), "key": ref.key} for ref in refs]
+
+
+def _sorted_relationships(rows: list[dict[str, Any]]) -> list[Relationship]:
+    relationships = [
+        Relationship(RelType(row["type"]),
+                     NodeRef(NodeLabel(row["start_label"]), row["start_key"]),
+                     NodeRef(NodeLabel(row["end_label"]), row["end_key"]),
+                     row["props"])
+        for row in rows
+    ]
+    return sorted(relationships, key=lambda rel: (rel.type, rel.start, rel.end))

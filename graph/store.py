@@ -1,0 +1,179 @@
+"""The `GraphStore` interface and the changes it applies.
+
+A store holds nodes, each addressed by a label from `ontology.vocab.NodeLabel` and a key unique per
+label, and directed relationships typed by `ontology.vocab.RelType`. Stores change only through
+`apply`, which takes a list of changes and applies all of them or none, and can remember in the
+same step the last outbox event those changes came from.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import InvalidChange
+from ontology.vocab import KEY_PROPERTY, NodeLabel, RelType
+
+__all__ = [
+    "DeleteNode", "DeleteRelationship", "GraphChange", "GraphStore", "MergeNode",
+    "MergeRelationship", "NodeRef", "Relationship", "Subgraph", "validate_change",
+]
+
+_SCALARS = (str, int, float, bool)
+
+
+@dataclass(frozen=True, order=True)
+class NodeRef:
+    label: NodeLabel
+    key: str
+
+
+@dataclass(frozen=True)
+class MergeNode:
+    """Create the node if missing, then set the given properties (None removes one)."""
+    label: NodeLabel
+    key: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> NodeRef:
+        return NodeRef(self.label, self.key)
+
+
+@dataclass(frozen=True)
+class MergeRelationship:
+    """Create the relationship between two existing nodes if missing, then set its properties."""
+    type: RelType
+    start: NodeRef
+    end: NodeRef
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeleteNode:
+    """Remove a node and its relationships; nothing happens if it is absent."""
+    label: NodeLabel
+    key: str
+
+    @property
+    def ref(self) -> NodeRef:
+        return NodeRef(self.label, self.key)
+
+
+@dataclass(frozen=True)
+class DeleteRelationship:
+    type: RelType
+    start: NodeRef
+    end: NodeRef
+
+
+GraphChange = MergeNode | MergeRelationship | DeleteNode | DeleteRelationship
+
+
+@dataclass(frozen=True)
+class Relationship:
+    type: RelType
+    start: NodeRef
+    end: NodeRef
+    properties: dict[str, Any]
+
+
+@dataclass
+class Subgraph:
+    nodes: dict[NodeRef, dict[str, Any]]
+    relationships: list[Relationship]
+
+
+def _check_ref(ref: NodeRef) -> None:
+    if not isinstance(ref.label, NodeLabel):
+        raise InvalidChange(f"Unknown node label {ref.label!r}.")
+    if not isinstance(ref.key, str) or not ref.key:
+        raise InvalidChange(f"A {ref.label} node needs a non-empty text key.")
+
+
+def _check_properties(properties: dict[str, Any]) -> None:
+    for name, value in properties.items():
+        if name == KEY_PROPERTY:
+            raise InvalidChange(f"'{KEY_PROPERTY}' is the node's address; it cannot be set.")
+        values = value if isinstance(value, list) else [value]
+        if not all(v is None or isinstance(v, _SCALARS) for v in values):
+            raise InvalidChange(
+                f"Property {name!r} must be text, a number, a boolean or a list of those.")
+
+
+def validate_change(change: GraphChange) -> None:
+    """Raise `InvalidChange` for a change that no backend could store the same way."""
+    if isinstance(change, MergeNode | DeleteNode):
+        _check_ref(change.ref)
+    elif isinstance(change, MergeRelationship | DeleteRelationship):
+        if not isinstance(change.type, RelType):
+            raise InvalidChange(f"Unknown relationship type {change.type!r}.")
+        _check_ref(change.start)
+        _check_ref(change.end)
+    else:
+        raise InvalidChange(f"Not a graph change: {change!r}.")
+    if isinstance(change, MergeNode | MergeRelationship):
+        _check_properties(change.properties)
+
+
+class GraphStore(abc.ABC):
+    """What every graph backend offers; one contract test suite holds each to it."""
+
+    backend: str
+
+    @abc.abstractmethod
+    def apply(self, changes: Sequence[GraphChange], *, checkpoint: int | None = None) -> None:
+        """Apply every change in order, or none; then remember `checkpoint` if given.
+
+        Raises `InvalidChange` or `BrokenReference` (and changes nothing) for a bad change.
+        """
+
+    @abc.abstractmethod
+    def last_applied_event(self) -> int:
+        """The id of the last outbox event whose changes are in the store; 0 for none."""
+
+    @abc.abstractmethod
+    def node(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
+        """The node's properties (its key included), or None."""
+
+    @abc.abstractmethod
+    def nodes(self, label: NodeLabel) -> list[dict[str, Any]]:
+        """Every node with this label, as property dicts, ordered by key."""
+
+    @abc.abstractmethod
+    def relationships(self, type: RelType | None = None, *, start: NodeRef | None = None,
+                      end: NodeRef | None = None) -> list[Relationship]:
+        """Relationships matching the filters, ordered by type, start and end."""
+
+    @abc.abstractmethod
+    def neighbourhood(self, ref: NodeRef, depth: int = 1) -> Subgraph:
+        """The node and everything within `depth` hops of it, either direction."""
+
+    @abc.abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Node count per label present and the total of relationships under 'relationships'."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Remove everything, checkpoint included."""
+
+    @abc.abstractmethod
+    def health(self) -> dict[str, Any]:
+        """A JSON-ready description of the backend's state; raises `GraphUnavailable` when down."""
+
+    def close(self) -> None:  # noqa: B027  (most stores hold nothing to release)
+        """Release connections."""
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph in networkx, nodes keyed by `NodeRef`, for analytics."""
+        graph = nx.MultiDiGraph()
+        for label in NodeLabel:
+            for properties in self.nodes(label):
+                graph.add_node(NodeRef(label, properties[KEY_PROPERTY]), label=str(label), **properties)
+        for rel in self.relationships():
+            graph.add_edge(rel.start, rel.end, key=str(rel.type), type=str(rel.type), **rel.properties)
+        return graph

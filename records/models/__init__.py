@@ -1,0 +1,8 @@
+"""All models, imported here so that Alembic and `Base.metadata` see every table."""
+
+from records.models.audit import AuditEntry
+from records.models.outbox import OutboxEvent
+from records.models.practices import Practice
+from records.models.users import ROLES, User
+
+__all__ = ["AuditEntry", "OutboxEvent", "Practice", "ROLES", "User"]

@@ -1,0 +1,29 @@
+"""Practices: named programmes as they run somewhere, with the source that documents them."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from records.db import Base
+from records.models._columns import utcnow
+
+
+class Practice(Base):
+    __tablename__ = "practices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stable public identifier; also the node key in the knowledge graph.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    programme_type: Mapped[str] = mapped_column(String(64))
+    # ISO 3166 alpha-2 codes as Eurostat writes them (EL for Greece), separated by ";".
+    countries: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_citation: Mapped[str] = mapped_column(String(500), default="")
+    source_url: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [code for code in self.countries.split(";") if code]

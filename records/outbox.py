@@ -1,0 +1,46 @@
+"""Writing and reading domain events.
+
+`emit` adds an event to the caller's session, so it commits or rolls back with the change it
+describes: a rolled-back change leaves no event behind.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from records.models import OutboxEvent
+
+__all__ = ["emit", "events_after", "last_event_id"]
+
+# One advisory lock key for every outbox writer on PostgreSQL (any fixed 64-bit number).
+_OUTBOX_LOCK_KEY = 7_300_001
+
+
+def emit(session: Session, event_type: str, aggregate_type: str, aggregate_key: str,
+         payload: dict) -> OutboxEvent:
+    """Record that `event_type` happened to an aggregate, inside the current transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids are handed out when rows are inserted but become visible at commit; two writers could
+        # commit out of id order and the projector, reading "id > last applied", would skip the
+        # earlier one for good. Holding this lock until commit makes ids commit in order.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK_KEY})
+    event = OutboxEvent(
+        event_type=event_type,
+        aggregate_type=aggregate_type,
+        aggregate_key=aggregate_key,
+        payload=payload,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def events_after(session: Session, after_id: int, limit: int) -> list[OutboxEvent]:
+    """At most `limit` events with an id above `after_id`, oldest first."""
+    query = select(OutboxEvent).where(OutboxEvent.id > after_id).order_by(OutboxEvent.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def last_event_id(session: Session) -> int:
+    return session.scalar(select(func.coalesce(func.max(OutboxEvent.id), 0))) or 0

@@ -1,0 +1,53 @@
+"""Practices: creating them records the change, its audit entry and its domain event together."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from records.audit import record_action
+from records.errors import Conflict, ValidationError
+from records.models import Practice
+from records.outbox import emit
+
+__all__ = ["PRACTICE_CREATED", "count_practices", "create_practice", "practice_exists"]
+
+PRACTICE_CREATED = "practice.created"
+
+
+def create_practice(session: Session, *, name: str, programme_type: str, countries: list[str],
+                    description: str = "", source_citation: str = "", source_url: str = "",
+                    key: str | None = None, actor: str | None = None) -> Practice:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A practice needs a name.")
+    if not programme_type:
+        raise ValidationError("A practice needs a programme type.")
+    key = key or f"practice-{uuid.uuid4().hex[:12]}"
+    if practice_exists(session, key):
+        raise Conflict(f"A practice with key {key!r} exists already.")
+    practice = Practice(key=key, name=name, programme_type=programme_type,
+                        countries=";".join(countries), description=description,
+                        source_citation=source_citation, source_url=source_url)
+    session.add(practice)
+    session.flush()
+    emit(session, PRACTICE_CREATED, "practice", key, {
+        "key": key,
+        "name": name,
+        "programme_type": programme_type,
+        "countries": countries,
+        "source_citation": source_citation,
+        "source_url": source_url,
+    })
+    record_action(session, actor, PRACTICE_CREATED, "practice", key)
+    return practice
+
+
+def practice_exists(session: Session, key: str) -> bool:
+    return session.scalar(select(Practice.id).where(Practice.key == key)) is not None
+
+
+def count_practices(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Practice)) or 0

@@ -1,0 +1,81 @@
+"""The `almpo` command, as an operator uses it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from webapp.cli import cli
+
+ALMPO = Path(sys.executable).with_name("almpo")
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Runs `almpo ARGS` in-process against a fresh SQLite database in tmp_path."""
+    from click.testing import CliRunner
+
+    env = {"ALMPO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "ALMPO_SECRET_KEY": "cli-tests"}
+
+    def run(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.mark.parametrize("command", [
+    [], ["run"], ["db"], ["db", "upgrade"], ["db", "check"], ["users"], ["users", "create"],
+    ["users", "list"], ["demo"], ["demo", "load"], ["graph"], ["graph", "sync"], ["graph", "status"],
+])
+def test_every_command_explains_itself(run_cli, command):
+    result = run_cli(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_the_console_script_and_flask_entry_point_are_installed(tmp_path):
+    env = os.environ | {"ALMPO_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    for command in ([str(ALMPO), "--help"], [sys.executable, "-m", "flask", "--app", "webapp", "--help"]):
+        output = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=True)
+        assert "users" in output.stdout and "graph" in output.stdout
+
+
+def test_upgrade_create_users_and_load_demo(run_cli):
+    assert "revision 0001" in run_cli("db", "upgrade").output
+    assert run_cli("db", "check").exit_code == 0
+    created = run_cli("users", "create", "Ana.Lyst", "--role", "analyst", "--display-name", "Ana")
+    assert created.exit_code == 0
+    assert "Created ana.lyst (analyst)" in created.output and "Password (shown once):" in created.output
+    duplicate = run_cli("users", "create", "ana.lyst", "--role", "facilitator")
+    assert duplicate.exit_code == 1 and "taken" in duplicate.output
+    chosen = run_cli("users", "create", "fac", "--role", "facilitator", "--password-stdin",
+                     input="a chosen long password\n")
+    assert chosen.exit_code == 0 and "Password" not in chosen.output
+    short = run_cli("users", "create", "fac2", "--role", "facilitator", "--password-stdin", input="short\n")
+    assert short.exit_code == 1 and "at least 12" in short.output
+    assert "ana.lyst" in run_cli("users", "list").output and "fac2" not in run_cli("users", "list").output
+
+    first = run_cli("demo", "load").output
+    again = run_cli("demo", "load").output
+    added = int(first.split(":")[1].split()[0])
+    assert added > 50 and f"0 practices added, {added} already present" in again
+
+
+def test_graph_sync_projects_what_was_recorded(run_cli):
+    run_cli("db", "upgrade")
+    run_cli("demo", "load")
+    result = run_cli("graph", "sync", "--batch-size", "40")
+    assert result.exit_code == 0
+    assert "events applied in 3 batches" in result.output
+    status = run_cli("graph", "status").output
+    assert "backend: memory" in status and "Practice" in status
+
+
+def test_bad_arguments_get_a_clear_message(run_cli):
+    result = run_cli("users", "create", "someone", "--role", "emperor")
+    assert result.exit_code == 2 and "'emperor' is not one of" in result.output
+    run_cli("db", "upgrade")
+    missing = run_cli("users", "set-role", "nobody", "analyst")
+    assert missing.exit_code == 1 and "No user called 'nobody'" in missing.output

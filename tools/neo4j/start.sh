@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Start a throwaway Neo4j Community 5.26 server from a Maven-resolved classpath.
+#
+#   tools/neo4j/start.sh RUN_DIR PORT
+#
+# The official tarball is not downloadable from our machines, but the server is on Maven
+# Central, so the jars are resolved once with Maven into a cache outside git and the entry
+# point class is launched directly. Stop it with tools/neo4j/stop.sh RUN_DIR.
+#
+# Exit codes: 0 ready, 1 start failed (console log tail printed), 2 usage,
+#             3 missing prerequisite (Java 17+ or Maven).
+set -euo pipefail
+
+NEO4J_VERSION=5.26.31
+READY_TIMEOUT=120
+
+die() { local code=$1; shift; echo "neo4j/start.sh: $*" >&2; exit "$code"; }
+
+[[ $# -eq 2 ]] || die 2 "usage: $0 RUN_DIR PORT"
+[[ $2 =~ ^[0-9]+$ ]] && (( $2 >= 1 && $2 <= 65535 )) || die 2 "PORT must be 1-65535, got '$2'"
+PORT=$2
+mkdir -p -- "$1"
+RUN_DIR=$(cd -- "$1" && pwd -P)   # absolute: Neo4j resolves relative dirs against its home
+
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+POM="$SCRIPT_DIR/pom.xml"
+CACHE_ROOT="${ALMPO_CACHE_DIR:-${HOME:?HOME is not set}/.cache/almpo}/neo4j-$NEO4J_VERSION"
+LIB="$CACHE_ROOT/lib"
+MARKER="$CACHE_ROOT/complete"
+PID_FILE="$RUN_DIR/neo4j.pid"
+LOG="$RUN_DIR/logs/console.log"
+
+# --- prerequisites -------------------------------------------------------------------------
+
+# The cache is complete when the marker exists, records this pom's checksum (so editing the
+# pom re-resolves) and the main jar is still there (someone may have pruned the folder).
+pom_sum=$(sha256sum "$POM" | cut -d' ' -f1)
+cache_ok() {
+  [[ -f $MARKER ]] && [[ $(cat "$MARKER") == "$pom_sum" ]] && [[ -f $LIB/neo4j-$NEO4J_VERSION.jar ]]
+}
+
+need=(java)
+cache_ok || need+=(mvn)   # Maven is only needed while the cache is incomplete
+missing=()
+for tool in "${need[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+
+if (( ${#missing[@]} )); then
+  # On a Debian machine where we are root (CI images, fresh dev boxes) installing is cheap
+  # and predictable; anywhere else we must not guess the package manager.
+  if [[ $(id -u) -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "neo4j/start.sh: ${missing[*]} missing; installing maven default-jre-headless with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq maven default-jre-headless >&2
+  else
+    die 3 "missing ${missing[*]}: Neo4j needs Java 17+ and Maven. Install them, e.g." \
+          "'sudo apt-get install openjdk-17-jre-headless maven' (Debian/Ubuntu)."
+  fi
+fi
+
+# Neo4j 5.26 runs on Java 17 or 21; an older default java fails later with an obscure error.
+java_major=$(java -XshowSettings:properties -version 2>&1 \
+  | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n1)
+[[ -n $java_major ]] && (( java_major >= 17 )) \
+  || die 3 "Java 17+ required, 'java' is version ${java_major:-unknown}." \
+           "Install openjdk-17-jre-headless and select it (update-alternatives --config java)."
+
+# --- resolve jars once ---------------------------------------------------------------------
+
+if ! cache_ok; then
+  mkdir -p -- "$CACHE_ROOT"
+  # Serialise concurrent first runs (parallel CI jobs sharing a cache) on one lock file.
+  exec 9>"$CACHE_ROOT/.lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+  if ! cache_ok; then
+    echo "neo4j/start.sh: resolving Neo4j $NEO4J_VERSION jars into $LIB (first run, ~125 MB)" >&2
+    # Copy into a scratch folder and swap it in, so an interrupted run never leaves a
+    # half-filled lib folder that a later run would put on the classpath.
+    # Leftovers of interrupted runs are removed here, under the lock.
+    tmp_lib="$CACHE_ROOT/lib.tmp.$$"
+    rm -rf -- "$CACHE_ROOT"/lib.tmp.*
+    # Output goes to a log shown only on failure: Debian's Maven 3.8 prints stray colour
+    # escapes even with -B -q, which would clutter every first run.
+    mvn_log="$CACHE_ROOT/mvn.log"
+    if ! mvn -B -q -f "$POM" package -Dneo4j.lib.dir="$tmp_lib" >"$mvn_log" 2>&1; then
+      rm -rf -- "$tmp_lib"
+      tail -n 40 -- "$mvn_log" >&2 || true
+      die 1 "Maven could not resolve org.neo4j:neo4j:$NEO4J_VERSION (log: $mvn_log)"
+    fi
+    rm -rf -- "$LIB"
+    mv -- "$tmp_lib" "$LIB"
+    echo "$pom_sum" > "$MARKER"
+  fi
+  exec 9>&-
+fi
+
+# --- run folder and config -----------------------------------------------------------------
+
+if [[ -f $PID_FILE ]]; then
+  old_pid=$(cat "$PID_FILE")
+  if [[ $old_pid =~ ^[0-9]+$ ]] && kill -0 "$old_pid" 2>/dev/null; then
+    die 1 "already running with pid $old_pid; run tools/neo4j/stop.sh $RUN_DIR first"
+  fi
+  rm -f -- "$PID_FILE"   # stale: the process is gone
+fi
+
+mkdir -p -- "$RUN_DIR"/{conf,data,logs,run,plugins,import}
+
+# Rewritten on every start so the port and paths always match the arguments.
+cat > "$RUN_DIR/conf/neo4j.conf" <<CONF
+# Generated by tools/neo4j/start.sh; overwritten on every start.
+# Throwaway local server: loopback only, Bolt only, no auth.
+server.default_listen_address=127.0.0.1
+server.bolt.listen_address=127.0.0.1:$PORT
+server.http.enabled=false
+server.https.enabled=false
+dbms.security.auth_enabled=false
+dbms.usage_report.enabled=false
+server.memory.pagecache.size=64m
+server.directories.data=$RUN_DIR/data
+server.directories.logs=$RUN_DIR/logs
+server.directories.run=$RUN_DIR/run
+server.directories.plugins=$RUN_DIR/plugins
+server.directories.import=$RUN_DIR/import
+CONF
+
+# --- launch --------------------------------------------------------------------------------
+
+# Truncate the log: readiness is detected by grepping it, so an old "Started." must not count.
+: > "$LOG"
+
+# These are the options the official launcher would add; heap settings in neo4j.conf are
+# ignored when the entry point class is started directly, so the heap is set here.
+# nohup keeps the server alive if the calling terminal closes; the caller stops it explicitly.
+nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Dio.netty.tryReflectionSetAccessible=true \
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dfile.encoding=UTF-8 \
+  -cp "$LIB/*" org.neo4j.server.CommunityEntryPoint \
+  --home-dir="$RUN_DIR" --config-dir="$RUN_DIR/conf" --console-mode \
+  >>"$LOG" 2>&1 </dev/null &
+pid=$!
+echo "$pid" > "$PID_FILE"
+
+fail() {
+  echo "neo4j/start.sh: $1; last lines of $LOG:" >&2
+  tail -n 40 -- "$LOG" >&2 || true
+  exit 1
+}
+
+deadline=$(( SECONDS + READY_TIMEOUT ))
+until grep -q 'Started\.$' -- "$LOG" 2>/dev/null; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    rc=0; wait "$pid" 2>/dev/null || rc=$?
+    rm -f -- "$PID_FILE"
+    fail "server exited with code $rc before it was ready (1 web server, 2 database, 3 config/memory)"
+  fi
+  if (( SECONDS >= deadline )); then
+    # Do not leave a half-started server holding the port.
+    kill -TERM "$pid" 2>/dev/null || true
+    fail "not ready after ${READY_TIMEOUT}s (pid $pid sent TERM)"
+  fi
+  sleep 0.5
+done
+
+echo "neo4j ready on bolt://127.0.0.1:$PORT"

@@ -1,0 +1,40 @@
+"""The EU-ALMPO web platform: `create_app()` builds it; `almpo` (or `flask --app webapp`) runs it."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp import config
+
+__all__ = ["create_app"]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ALMPO")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = config.default_database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+
+    from webapp import database, graph_access, security
+    database.init_app(app)
+    graph_access.init_app(app)
+    security.init_app(app)
+
+    from webapp.admin import bp as admin_bp
+    from webapp.api import bp as api_bp
+    from webapp.auth import bp as auth_bp
+    from webapp.dashboard import bp as dashboard_bp
+    from webapp.errors import bp as errors_bp
+    from webapp.health import bp as health_bp
+    for blueprint in (errors_bp, auth_bp, dashboard_bp, admin_bp, api_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+    from webapp.cli import register_commands
+    register_commands(app)
+    return app

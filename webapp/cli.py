@@ -1,0 +1,225 @@
+"""The `almpo` command (the same commands answer `flask --app webapp`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, routes_command, shell_command
+from flask.cli import run_command as flask_run_command
+
+from graph.errors import GraphError
+from graph.projector import pending_events, project_pending
+from records.db import transaction
+from records.demo import load_demo_content
+from records.errors import RecordsError
+from records.migrate import current_revision, head_revision, make_revision, schema_differences, upgrade
+from records.models import ROLES
+from records.users import (
+    create_user,
+    ensure_first_admin,
+    generate_password,
+    list_users,
+    set_active,
+    set_password,
+    set_role,
+)
+from webapp.database import engine, session_factory
+from webapp.graph_access import graph_store
+
+db_cli = AppGroup("db", help="The records database: migrations and checks.")
+users_cli = AppGroup("users", help="Accounts of admins, analysts and facilitators.")
+demo_cli = AppGroup("demo", help="Demo content for a first look at the platform.")
+graph_cli = AppGroup("graph", help="The knowledge graph.")
+
+
+def register_commands(app) -> None:
+    for group in (db_cli, users_cli, demo_cli, graph_cli):
+        app.cli.add_command(group)
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+# -- db ------------------------------------------------------------------------------------------
+
+@db_cli.command("upgrade", help="Apply every migration the database lacks (safe to repeat).")
+def db_upgrade() -> None:
+    upgrade(engine())
+    click.echo(f"Database at revision {current_revision(engine())} ({engine().dialect.name}).")
+
+
+@db_cli.command("current", help="Show the database's revision and the newest one.")
+def db_current() -> None:
+    click.echo(f"current: {current_revision(engine())}\nhead:    {head_revision(engine())}")
+
+
+@db_cli.command("check", help="Exit non-zero when the models and the migrated database differ.")
+def db_check() -> None:
+    differences = schema_differences(engine())
+    if differences:
+        _fail("The models and the database differ:\n" + "\n".join(map(str, differences)))
+    click.echo("The models and the database agree.")
+
+
+@db_cli.command("revision", help="Write a new migration from the models (for developers).")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+def db_revision(message: str) -> None:
+    make_revision(engine(), message)
+
+
+# -- users ---------------------------------------------------------------------------------------
+
+def _find_user(session, username: str):
+    for user in list_users(session):
+        if user.username == username.strip().lower():
+            return user
+    _fail(f"No user called {username!r}.")
+
+
+@users_cli.command("create", help="Create an account; a password is generated unless given.")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the account may do.")
+@click.option("--display-name", default="", help="The person's name as the pages show it.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username: str, role: str, display_name: str, password_stdin: bool) -> None:
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        with transaction(session_factory()) as session:
+            user, password = create_user(session, username, role, password,
+                                         display_name=display_name, actor="cli")
+    except RecordsError as error:
+        _fail(f"Not created: {error}")
+    click.echo(f"Created {user.username} ({user.role}).")
+    if not password_stdin:
+        click.echo(f"Password (shown once): {password}")
+
+
+@users_cli.command("list", help="List every account.")
+def users_list() -> None:
+    with session_factory()() as session:
+        for user in list_users(session):
+            state = "active" if user.active else "deactivated"
+            click.echo(f"{user.username:24} {user.role:12} {state}")
+
+
+@users_cli.command("set-role", help="Give an account another role.")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+def users_set_role(username: str, role: str) -> None:
+    try:
+        with transaction(session_factory()) as session:
+            set_role(session, _find_user(session, username), role, actor="cli")
+    except RecordsError as error:
+        _fail(f"Not changed: {error}")
+    click.echo(f"{username} is now {role}.")
+
+
+@users_cli.command("deactivate", help="Stop an account from signing in (it is kept).")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    try:
+        with transaction(session_factory()) as session:
+            set_active(session, _find_user(session, username), False, actor="cli")
+    except RecordsError as error:
+        _fail(f"Not changed: {error}")
+    click.echo(f"{username} is deactivated.")
+
+
+@users_cli.command("reset-password", help="Give an account a new generated password.")
+@click.argument("username")
+def users_reset_password(username: str) -> None:
+    password = generate_password()
+    with transaction(session_factory()) as session:
+        set_password(session, _find_user(session, username), password, actor="cli")
+    click.echo(f"New password for {username} (shown once): {password}")
+
+
+# -- demo ----------------------------------------------------------------------------------------
+
+@demo_cli.command("load", help="Load the demo content; loading it again adds nothing.")
+def demo_load() -> None:
+    report = load_demo_content(session_factory())
+    click.echo(f"Demo content: {report.practices_added} practices added, "
+               f"{report.practices_present} already present.")
+
+
+# -- graph ---------------------------------------------------------------------------------------
+
+@graph_cli.command("sync", help="Apply to the graph every recorded change it has not seen yet.")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000))
+def graph_sync(batch_size: int) -> None:
+    try:
+        store = graph_store()
+        pending = pending_events(session_factory(), store)
+        with click.progressbar(length=pending, label="Projecting events",
+                               file=sys.stderr) as bar:
+            report = project_pending(session_factory(), store, batch_size=batch_size,
+                                     on_batch=bar.update)
+    except GraphError as error:
+        _fail(f"The graph could not be brought up to date: {error}")
+    click.echo(f"{report.events_applied} events applied in {report.batches} batches; "
+               f"the {store.backend} graph is at event {report.last_event_id}.")
+    if store.backend == "memory":
+        click.echo("Note: the embedded graph lives in memory; the web app rebuilds it at start. "
+                   "Set ALMPO_NEO4J_URI to keep a persistent graph.")
+
+
+@graph_cli.command("status", help="Show the graph backend, its counts and how far behind it is.")
+def graph_status() -> None:
+    try:
+        store = graph_store()
+        if store.backend == "memory":
+            # The embedded graph lives in this process: build it first, or there is nothing to show.
+            project_pending(session_factory(), store)
+        health = store.health()
+        pending = pending_events(session_factory(), store)
+    except GraphError as error:
+        _fail(f"The graph is unavailable: {error}")
+    click.echo(f"backend: {health['backend']}  last applied event: {health['last_applied_event']}  "
+               f"pending: {pending}")
+    for name, count in sorted(store.counts().items()):
+        click.echo(f"  {name:20} {count}")
+
+
+# -- run -----------------------------------------------------------------------------------------
+
+@click.command("run", params=list(flask_run_command.params),
+               help="Serve the platform (default http://127.0.0.1:5000). Migrates the database and "
+                    "creates the first admin, printing its password once, when there is none.")
+@click.pass_context
+def run_command(ctx: click.Context, **options) -> None:
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        upgrade(engine())
+        with transaction(session_factory()) as session:
+            password = ensure_first_admin(session)
+        if password:
+            click.secho("\n" + "=" * 64, fg="yellow")
+            click.secho("First start: an admin account was created.", fg="yellow", bold=True)
+            click.echo("  user name: admin")
+            click.echo(f"  password:  {password}")
+            click.secho("This password is shown only now. Sign in and keep it safe.", fg="yellow")
+            click.secho("=" * 64 + "\n", fg="yellow")
+        current_app.logger.info("Serving with the %s records database", engine().dialect.name)
+    ctx.invoke(flask_run_command, **options)
+
+
+def _create_app():
+    from webapp import create_app
+    return create_app()
+
+
+cli = FlaskGroup(
+    name="almpo", create_app=_create_app, add_default_commands=False, load_dotenv=False,
+    help="EU-ALMPO: the observatory platform for Active Labour Market Policies.")
+cli.add_command(run_command)
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+def main() -> None:
+    cli.main(prog_name="almpo")
