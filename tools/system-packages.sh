@@ -16,7 +16,7 @@ if [[ $(id -u) -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/nu
   echo "system-packages: installing ${missing[*]} with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "system-packages: missing ${missing[*]}. Install them (Debian/Ubuntu:" \
        "'sudo apt-get install ${missing[*]}'); the tests that need them will skip." >&2

@@ -106,36 +106,37 @@ def users_list() -> None:
             click.echo(f"{user.username:24} {user.role:12} {state}")
 
 
+def _change_account(username: str, change, done: str) -> None:
+    """Apply `change(session, user)` in one transaction, or say why nothing changed."""
+    try:
+        with transaction(session_factory()) as session:
+            change(session, _find_user(session, username))
+    except RecordsError as error:
+        _fail(f"Not changed: {error}")
+    click.echo(done)
+
+
 @users_cli.command("set-role", help="Give an account another role.")
 @click.argument("username")
 @click.argument("role", type=click.Choice(ROLES))
 def users_set_role(username: str, role: str) -> None:
-    try:
-        with transaction(session_factory()) as session:
-            set_role(session, _find_user(session, username), role, actor="cli")
-    except RecordsError as error:
-        _fail(f"Not changed: {error}")
-    click.echo(f"{username} is now {role}.")
+    _change_account(username, lambda session, user: set_role(session, user, role, actor="cli"),
+                    f"{username} is now {role}.")
 
 
 @users_cli.command("deactivate", help="Stop an account from signing in (it is kept).")
 @click.argument("username")
 def users_deactivate(username: str) -> None:
-    try:
-        with transaction(session_factory()) as session:
-            set_active(session, _find_user(session, username), False, actor="cli")
-    except RecordsError as error:
-        _fail(f"Not changed: {error}")
-    click.echo(f"{username} is deactivated.")
+    _change_account(username, lambda session, user: set_active(session, user, False, actor="cli"),
+                    f"{username} is deactivated.")
 
 
 @users_cli.command("reset-password", help="Give an account a new generated password.")
 @click.argument("username")
 def users_reset_password(username: str) -> None:
     password = generate_password()
-    with transaction(session_factory()) as session:
-        set_password(session, _find_user(session, username), password, actor="cli")
-    click.echo(f"New password for {username} (shown once): {password}")
+    _change_account(username, lambda session, user: set_password(session, user, password, actor="cli"),
+                    f"New password for {username} (shown once): {password}")
 
 
 # -- demo ----------------------------------------------------------------------------------------

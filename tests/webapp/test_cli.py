@@ -79,3 +79,17 @@ def test_bad_arguments_get_a_clear_message(run_cli):
     run_cli("db", "upgrade")
     missing = run_cli("users", "set-role", "nobody", "analyst")
     assert missing.exit_code == 1 and "No user called 'nobody'" in missing.output
+
+
+def test_account_commands_change_what_they_say(run_cli):
+    run_cli("db", "upgrade")
+    run_cli("users", "create", "root", "--role", "admin")
+    run_cli("users", "create", "ana", "--role", "analyst")
+    assert run_cli("users", "set-role", "ana", "facilitator").output.strip() == "ana is now facilitator."
+    assert run_cli("users", "deactivate", "ana").exit_code == 0
+    listing = run_cli("users", "list").output
+    assert "ana" in listing and "facilitator" in listing and "deactivated" in listing
+    last_admin = run_cli("users", "deactivate", "root")
+    assert last_admin.exit_code == 1 and "last active admin" in last_admin.output
+    reset = run_cli("users", "reset-password", "root")
+    assert "New password for root (shown once):" in reset.output
