@@ -146,6 +146,69 @@ class MemoryStore(GraphStore):
     def health(self) -> dict[str, Any]:
         return {"backend": self.backend, "last_applied_event": self._checkpoint}
 
+    # -- raw facts for the named queries -------------------------------------------------------
+
+    def _linked_configurations(self, label: NodeLabel, codes, rel: RelType):
+        for code in codes:
+            ref = NodeRef(label, code)
+            if self._graph.has_node(ref):
+                for start, _, edge_key in self._graph.in_edges(ref, keys=True):
+                    if edge_key == rel and start.label == NodeLabel.CONFIGURATION:
+                        yield start
+
+    def configurations_in_context(self, *, target_groups, region_codes, country_codes, unemployment_band,
+                                  skill_codes, validated_only) -> list[dict[str, Any]]:
+        wanted = [
+            ("target_group", NodeLabel.TARGET_GROUP, target_groups, RelType.FOR_TARGET_GROUP),
+            ("region", NodeLabel.REGION, region_codes, RelType.IN_REGION),
+            ("country", NodeLabel.REGION, country_codes, RelType.IN_REGION),
+            ("unemployment_band", NodeLabel.UNEMPLOYMENT_BAND,
+             [unemployment_band] if unemployment_band else [], RelType.IN_UNEMPLOYMENT_BAND),
+            ("skill_level", NodeLabel.SKILL_LEVEL, skill_codes, RelType.FOR_SKILL_LEVEL),
+        ]
+        dims: dict[NodeRef, set[str]] = {}
+        with self._lock:
+            for dim, label, codes, rel in wanted:
+                for configuration in self._linked_configurations(label, codes, rel):
+                    dims.setdefault(configuration, set()).add(dim)
+            rows = []
+            for configuration, matched in dims.items():
+                properties = self._graph.nodes[configuration]["properties"]
+                if validated_only and properties.get("status") != "validated":
+                    continue
+                rows.append({"key": configuration.key, "programme_type": properties.get("programme_type"),
+                             "mechanism": properties.get("mechanism"), "status": properties.get("status"),
+                             "dims": sorted(matched)})
+        return rows
+
+    def _targets(self, start: NodeRef, rel: RelType) -> list[NodeRef]:
+        return [end for _, end, edge_key in self._graph.out_edges(start, keys=True) if edge_key == rel]
+
+    def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:
+        with self._lock:
+            mechanism_ref = NodeRef(NodeLabel.MECHANISM, mechanism)
+            if not self._graph.has_node(mechanism_ref):
+                return []
+            facts = []
+            for configuration in set(self._linked_configurations(
+                    NodeLabel.MECHANISM, [mechanism], RelType.HAS_MECHANISM)):
+                source = None
+                for origin in self._targets(configuration, RelType.DERIVED_FROM):
+                    if origin.label == NodeLabel.SEGMENT:
+                        parents = self._targets(origin, RelType.PART_OF)
+                        origin = parents[0] if parents else None
+                    if origin is not None:
+                        source = dict(self._graph.nodes[origin]["properties"])
+                facts.append({
+                    "key": configuration.key,
+                    "status": self._graph.nodes[configuration]["properties"].get("status"),
+                    "source": source,
+                    "regions": sorted(r.key for r in self._targets(configuration, RelType.IN_REGION)),
+                    "outcomes": [dict(self._graph.nodes[o]["properties"])
+                                 for o in self._targets(configuration, RelType.HAS_OUTCOME)],
+                })
+        return facts
+
 
 def _update(properties: dict[str, Any], changes: dict[str, Any]) -> None:
     for name, value in changes.items():

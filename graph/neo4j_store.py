@@ -80,6 +80,39 @@ MATCH (n) WHERE NOT n:{CHECKPOINT_LABEL}
 RETURN labels(n)[0] AS label, count(*) AS n
 """
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
+CONFIGURATIONS_IN_CONTEXT = """
+CALL () {
+  MATCH (t:TargetGroup)<-[:FOR_TARGET_GROUP]-(c:Configuration) WHERE t.key IN $target_groups
+  RETURN c, 'target_group' AS dim
+  UNION ALL
+  MATCH (r:Region)<-[:IN_REGION]-(c:Configuration) WHERE r.key IN $region_codes
+  RETURN c, 'region' AS dim
+  UNION ALL
+  MATCH (r:Region)<-[:IN_REGION]-(c:Configuration) WHERE r.key IN $country_codes
+  RETURN c, 'country' AS dim
+  UNION ALL
+  MATCH (b:UnemploymentBand {key: $band})<-[:IN_UNEMPLOYMENT_BAND]-(c:Configuration)
+  RETURN c, 'unemployment_band' AS dim
+  UNION ALL
+  MATCH (s:SkillLevel)<-[:FOR_SKILL_LEVEL]-(c:Configuration) WHERE s.key IN $skill_codes
+  RETURN c, 'skill_level' AS dim
+}
+WITH c, collect(DISTINCT dim) AS dims
+WHERE NOT $validated_only OR c.status = 'validated'
+RETURN c.key AS key, c.programme_type AS programme_type, c.mechanism AS mechanism,
+       c.status AS status, dims
+"""
+CONFIGURATION_FACTS = """
+MATCH (:Mechanism {key: $mechanism})<-[:HAS_MECHANISM]-(c:Configuration)
+CALL (c) {
+  OPTIONAL MATCH (c)-[:DERIVED_FROM]->(origin)
+  OPTIONAL MATCH (origin)-[:PART_OF]->(parent:Source)
+  RETURN properties(coalesce(parent, origin)) AS source LIMIT 1
+}
+CALL (c) { OPTIONAL MATCH (c)-[:IN_REGION]->(r:Region) RETURN collect(r.key) AS regions }
+CALL (c) { OPTIONAL MATCH (c)-[:HAS_OUTCOME]->(o:Outcome) RETURN collect(properties(o)) AS outcomes }
+RETURN c.key AS key, c.status AS status, source, regions, outcomes
+"""
 CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 SERVER_INFO = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 
@@ -121,7 +154,7 @@ class Neo4jStore(GraphStore):
     def apply(self, changes: Sequence[GraphChange], *, checkpoint: int | None = None) -> None:
         for change in changes:
             validate_change(change)
-        batches = [list(group) for _, group in itertools.groupby(changes, key=_batch_shape)]
+        batches = _statement_batches(changes)
         try:
             with self._driver.session(database=self._database) as session:
                 session.execute_write(_write_batches, batches, checkpoint)
@@ -196,6 +229,18 @@ class Neo4jStore(GraphStore):
         counts["relationships"] = self._run(COUNT_RELATIONSHIPS, read=True)[0]["n"]
         return counts
 
+    def configurations_in_context(self, *, target_groups, region_codes, country_codes, unemployment_band,
+                                  skill_codes, validated_only) -> list[dict[str, Any]]:
+        return self._run(CONFIGURATIONS_IN_CONTEXT, read=True, target_groups=target_groups,
+                         region_codes=region_codes, country_codes=country_codes,
+                         band=unemployment_band, skill_codes=skill_codes, validated_only=validated_only)
+
+    def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:
+        rows = self._run(CONFIGURATION_FACTS, read=True, mechanism=mechanism)
+        for row in rows:
+            row["regions"] = sorted(row["regions"])
+        return rows
+
     def health(self) -> dict[str, Any]:
         try:
             self._driver.verify_connectivity()
@@ -210,10 +255,25 @@ class Neo4jStore(GraphStore):
 
 
 def _batch_shape(change: GraphChange) -> tuple:
-    """Consecutive changes of one shape go to the server as one UNWIND statement."""
     if isinstance(change, MergeNode | DeleteNode):
-        return (type(change).__name__, change.label)
-    return (type(change).__name__, change.type, change.start.label, change.end.label)
+        return (type(change).__name__, str(change.label))
+    return (type(change).__name__, str(change.type), str(change.start.label), str(change.end.label))
+
+
+def _statement_batches(changes: Sequence[GraphChange]) -> list[list[GraphChange]]:
+    """Changes grouped into as few UNWIND statements as keeps the result the same.
+
+    Between two deletions, merges commute except that a relationship needs its nodes: node merges
+    go first, then relationship merges, each grouped by shape (a stable sort keeps repeated merges
+    of one node in order). Runs of deletions are grouped likewise. A merge never moves across a
+    deletion, so "create, then erase" still ends erased.
+    """
+    batches: list[list[GraphChange]] = []
+    runs = itertools.groupby(changes, key=lambda c: isinstance(c, DeleteNode | DeleteRelationship))
+    for _, run in runs:
+        ordered = sorted(run, key=lambda c: (isinstance(c, MergeRelationship | DeleteNode), _batch_shape(c)))
+        batches += [list(group) for _, group in itertools.groupby(ordered, key=_batch_shape)]
+    return batches
 
 
 def _write_batches(tx, batches: list[list[GraphChange]], checkpoint: int | None) -> None:

@@ -161,6 +161,21 @@ class GraphStore(abc.ABC):
     def clear(self) -> None:
         """Remove everything, checkpoint included."""
 
+    # -- raw facts for the named queries of graph.queries -------------------------------------------
+
+    @abc.abstractmethod
+    def configurations_in_context(self, *, target_groups: list[str], region_codes: list[str],
+                                  country_codes: list[str], unemployment_band: str | None,
+                                  skill_codes: list[str], validated_only: bool) -> list[dict[str, Any]]:
+        """Configurations linked to any of the given concepts, one row each:
+        `{key, programme_type, mechanism, status, dims}`, `dims` naming the parts that matched
+        (`target_group`, `region`, `country`, `unemployment_band`, `skill_level`). Any order."""
+
+    @abc.abstractmethod
+    def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:
+        """Every configuration with this mechanism: `{key, status, source, regions, outcomes}`, with
+        `source` the Source node's properties (through its segment if any) or None. Any order."""
+
     @abc.abstractmethod
     def health(self) -> dict[str, Any]:
         """A JSON-ready description of the backend's state; raises `GraphUnavailable` when down."""

@@ -7,6 +7,8 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ontology.concepts import concept_index
+from ontology.vocab import Scheme
 from records.audit import record_action
 from records.errors import Conflict, ValidationError
 from records.models import Practice
@@ -19,18 +21,25 @@ PRACTICE_CREATED = "practice.created"
 
 def create_practice(session: Session, *, name: str, programme_type: str, countries: list[str],
                     description: str = "", source_citation: str = "", source_url: str = "",
-                    key: str | None = None, actor: str | None = None) -> Practice:
+                    source_key: str | None = None, key: str | None = None,
+                    actor: str | None = None) -> Practice:
     name = (name or "").strip()
     if not name:
         raise ValidationError("A practice needs a name.")
     if not programme_type:
         raise ValidationError("A practice needs a programme type.")
+    index = concept_index()
+    if not index.has(Scheme.PROGRAMME_TYPE, programme_type):
+        raise ValidationError(f"Unknown programme type {programme_type!r}.")
+    unknown = [code for code in countries if not index.has(Scheme.NUTS2021, code)]
+    if unknown:
+        raise ValidationError(f"Unknown NUTS region(s): {', '.join(unknown)}.")
     key = key or f"practice-{uuid.uuid4().hex[:12]}"
     if practice_exists(session, key):
         raise Conflict(f"A practice with key {key!r} exists already.")
     practice = Practice(key=key, name=name, programme_type=programme_type,
                         countries=";".join(countries), description=description,
-                        source_citation=source_citation, source_url=source_url)
+                        source_key=source_key, source_citation=source_citation, source_url=source_url)
     session.add(practice)
     session.flush()
     emit(session, PRACTICE_CREATED, "practice", key, {
@@ -38,6 +47,7 @@ def create_practice(session: Session, *, name: str, programme_type: str, countri
         "name": name,
         "programme_type": programme_type,
         "countries": countries,
+        "source_key": source_key,
         "source_citation": source_citation,
         "source_url": source_url,
     })

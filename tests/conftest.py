@@ -95,6 +95,18 @@ def make_store(request):
         graph_store.close()
 
 
+@pytest.fixture
+def evidence_graph(session_factory, store):
+    """The demo content (practices and the evidence base) projected into each backend."""
+    from graph.projector import initialise_graph, project_pending
+    from records.demo import load_demo_content
+
+    load_demo_content(session_factory)
+    initialise_graph(store)
+    project_pending(session_factory, store)
+    return store
+
+
 # -- web app -------------------------------------------------------------------------------------
 
 ADMIN_PASSWORD = "admin-password-for-tests"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, routes_command, shell_command
 from flask.cli import run_command as flask_run_command
 
+from exports.registry import write_export
 from graph.errors import GraphError
-from graph.projector import pending_events, project_pending
+from graph.projector import initialise_graph, pending_events, project_pending
 from records.db import transaction
 from records.demo import load_demo_content
 from records.errors import RecordsError
@@ -26,16 +28,17 @@ from records.users import (
     set_role,
 )
 from webapp.database import engine, session_factory
-from webapp.graph_access import graph_store
+from webapp.graph_access import graph_store, synced_graph
 
 db_cli = AppGroup("db", help="The records database: migrations and checks.")
 users_cli = AppGroup("users", help="Accounts of admins, analysts and facilitators.")
 demo_cli = AppGroup("demo", help="Demo content for a first look at the platform.")
 graph_cli = AppGroup("graph", help="The knowledge graph.")
+export_cli = AppGroup("export", help="The knowledge graph in formats other tools read.")
 
 
 def register_commands(app) -> None:
-    for group in (db_cli, users_cli, demo_cli, graph_cli):
+    for group in (db_cli, users_cli, demo_cli, graph_cli, export_cli):
         app.cli.add_command(group)
 
 
@@ -145,28 +148,89 @@ def users_reset_password(username: str) -> None:
 def demo_load() -> None:
     report = load_demo_content(session_factory())
     click.echo(f"Demo content: {report.practices_added} practices added, "
-               f"{report.practices_present} already present.")
+               f"{report.practices_present} already present; {report.sources_added} sources and "
+               f"{report.configurations_added} evidence configurations added, "
+               f"{report.configurations_present} already present.")
 
 
 # -- graph ---------------------------------------------------------------------------------------
 
-@graph_cli.command("sync", help="Apply to the graph every recorded change it has not seen yet.")
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000))
-def graph_sync(batch_size: int) -> None:
-    try:
-        store = graph_store()
-        pending = pending_events(session_factory(), store)
-        with click.progressbar(length=pending, label="Projecting events",
-                               file=sys.stderr) as bar:
-            report = project_pending(session_factory(), store, batch_size=batch_size,
-                                     on_batch=bar.update)
-    except GraphError as error:
-        _fail(f"The graph could not be brought up to date: {error}")
+def _project_with_progress(project, store, batch_size: int, label: str):
+    pending = pending_events(session_factory(), store)
+    with click.progressbar(length=pending, label=label, file=sys.stderr) as bar:
+        return project(session_factory(), store, batch_size=batch_size, on_batch=bar.update)
+
+
+def _report(report, store) -> None:
     click.echo(f"{report.events_applied} events applied in {report.batches} batches; "
                f"the {store.backend} graph is at event {report.last_event_id}.")
+    for event_id, reason in report.dead_letters:
+        click.secho(f"  event {event_id} set aside: {reason}", fg="yellow")
+
+
+@graph_cli.command("init", help="Create the graph's constraints and concept nodes (safe to repeat).")
+def graph_init() -> None:
+    try:
+        store = graph_store()
+        initialise_graph(store)
+    except GraphError as error:
+        _fail(f"The graph could not be initialised: {error}")
+    counts = store.counts()
+    click.echo(f"The {store.backend} graph holds {sum(v for k, v in counts.items() if k != 'relationships')} "
+               f"nodes and {counts['relationships']} relationships.")
+
+
+@graph_cli.command("sync", help="Apply to the graph every recorded change it has not seen yet.")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--follow", is_flag=True, help="Keep running and apply new changes as they are recorded.")
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="With --follow: seconds between looks at the outbox.")
+def graph_sync(batch_size: int, follow: bool, interval: float) -> None:
+    import time
+
+    try:
+        store = graph_store()
+        report = _project_with_progress(project_pending, store, batch_size, "Projecting events")
+        _report(report, store)
+        while follow:
+            time.sleep(interval)
+            report = project_pending(session_factory(), store, batch_size=batch_size)
+            if report.batches:
+                _report(report, store)
+    except GraphError as error:
+        _fail(f"The graph could not be brought up to date: {error}")
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
     if store.backend == "memory":
         click.echo("Note: the embedded graph lives in memory; the web app rebuilds it at start. "
                    "Set ALMPO_NEO4J_URI to keep a persistent graph.")
+
+
+@graph_cli.command("rebuild", help="Empty the graph and project every recorded change again.")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def graph_rebuild(batch_size: int, yes: bool) -> None:
+    if not yes:
+        click.confirm("This empties the graph and rebuilds it from the records. Go on?", abort=True)
+    try:
+        store = graph_store()
+        store.clear()
+        initialise_graph(store)
+        report = _project_with_progress(project_pending, store, batch_size, "Rebuilding")
+    except GraphError as error:
+        _fail(f"The graph could not be rebuilt: {error}")
+    _report(report, store)
+
+
+@graph_cli.command("dead-letters", help="List the recorded changes the graph could not apply.")
+def graph_dead_letters() -> None:
+    from records.projection import dead_letters
+    with session_factory()() as session:
+        letters = dead_letters(session)
+    if not letters:
+        click.echo("No recorded change was set aside.")
+    for letter in letters:
+        click.echo(f"event {letter.event_id} ({letter.event_type} {letter.aggregate_key}): {letter.reason}")
 
 
 @graph_cli.command("status", help="Show the graph backend, its counts and how far behind it is.")
@@ -184,6 +248,43 @@ def graph_status() -> None:
                f"pending: {pending}")
     for name, count in sorted(store.counts().items()):
         click.echo(f"  {name:20} {count}")
+
+
+# -- export --------------------------------------------------------------------------------------
+
+def _export_command(name: str, description: str):
+    @export_cli.command(name, help=f"Write the knowledge graph as {description}.")
+    @click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
+                  help="The file to write (for csv: a folder).")
+    def command(out: Path) -> None:
+        try:
+            store = synced_graph()
+            written = write_export(store, name, out)
+        except GraphError as error:
+            _fail(f"Nothing exported: {error}")
+        except OSError as error:
+            _fail(f"Nothing exported: cannot write {out}: {error.strerror}")
+        for path in written:
+            click.echo(f"Wrote {path} ({path.stat().st_size} bytes).")
+    return command
+
+
+@export_cli.command("rdf", help="Write the knowledge graph as RDF (Turtle, JSON-LD or N-Triples).")
+@click.option("--format", "rdf_format", type=click.Choice(["turtle", "json-ld", "nt"]), default="turtle",
+              show_default=True)
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="The file to write.")
+def export_rdf(rdf_format: str, out: Path) -> None:
+    try:
+        written = write_export(synced_graph(), rdf_format, out)
+    except GraphError as error:
+        _fail(f"Nothing exported: {error}")
+    except OSError as error:
+        _fail(f"Nothing exported: cannot write {out}: {error.strerror}")
+    click.echo(f"Wrote {written[0]} ({written[0].stat().st_size} bytes).")
+
+
+_export_command("graphml", "GraphML (for Gephi, Cytoscape, yEd)")
+_export_command("csv", "two CSV tables, nodes.csv and edges.csv")
 
 
 # -- run -----------------------------------------------------------------------------------------

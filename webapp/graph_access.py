@@ -7,7 +7,7 @@ import threading
 from flask import Flask, current_app
 
 from graph.memory_store import MemoryStore
-from graph.projector import project_pending
+from graph.projector import initialise_graph, project_pending
 from graph.store import GraphStore
 from webapp.database import session_factory
 
@@ -36,12 +36,11 @@ def graph_store() -> GraphStore:
     with state["lock"]:
         if state["store"] is None:
             store = make_store(current_app.config)
-            if hasattr(store, "create_schema"):
-                try:
-                    store.create_schema()
-                except Exception:
-                    store.close()
-                    raise
+            try:
+                initialise_graph(store)
+            except Exception:
+                store.close()
+                raise
             state["store"] = store
         return state["store"]
 

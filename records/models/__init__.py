@@ -1,8 +1,18 @@
 """All models, imported here so that Alembic and `Base.metadata` see every table."""
 
 from records.models.audit import AuditEntry
+from records.models.configurations import (
+    CONFIGURATION_STATUSES,
+    SOURCE_KINDS,
+    Configuration,
+    DeadLetter,
+    Source,
+)
 from records.models.outbox import OutboxEvent
 from records.models.practices import Practice
 from records.models.users import ROLES, User
 
-__all__ = ["AuditEntry", "OutboxEvent", "Practice", "ROLES", "User"]
+__all__ = [
+    "AuditEntry", "CONFIGURATION_STATUSES", "Configuration", "DeadLetter", "OutboxEvent", "Practice",
+    "ROLES", "SOURCE_KINDS", "Source", "User",
+]

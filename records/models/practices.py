@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.db import Base
@@ -20,6 +20,8 @@ class Practice(Base):
     # ISO 3166 alpha-2 codes as Eurostat writes them (EL for Greece), separated by ";".
     countries: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # The source that documents the practice, when it is recorded as one.
+    source_key: Mapped[str | None] = mapped_column(String(64), ForeignKey("sources.key"), nullable=True)
     source_citation: Mapped[str] = mapped_column(String(500), default="")
     source_url: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -28,6 +28,8 @@ def run_cli(tmp_path):
 @pytest.mark.parametrize("command", [
     [], ["run"], ["db"], ["db", "upgrade"], ["db", "check"], ["users"], ["users", "create"],
     ["users", "list"], ["demo"], ["demo", "load"], ["graph"], ["graph", "sync"], ["graph", "status"],
+    ["graph", "init"], ["graph", "rebuild"], ["graph", "dead-letters"], ["export"], ["export", "rdf"],
+    ["export", "graphml"], ["export", "csv"],
 ])
 def test_every_command_explains_itself(run_cli, command):
     result = run_cli(*command, "--help")
@@ -43,7 +45,7 @@ def test_the_console_script_and_flask_entry_point_are_installed(tmp_path):
 
 
 def test_upgrade_create_users_and_load_demo(run_cli):
-    assert "revision 0001" in run_cli("db", "upgrade").output
+    assert "Database at revision" in run_cli("db", "upgrade").output
     assert run_cli("db", "check").exit_code == 0
     created = run_cli("users", "create", "Ana.Lyst", "--role", "analyst", "--display-name", "Ana")
     assert created.exit_code == 0
@@ -60,17 +62,49 @@ def test_upgrade_create_users_and_load_demo(run_cli):
     first = run_cli("demo", "load").output
     again = run_cli("demo", "load").output
     added = int(first.split(":")[1].split()[0])
-    assert added > 50 and f"0 practices added, {added} already present" in again
+    assert added > 50 and "206 evidence configurations added" in first
+    assert f"0 practices added, {added} already present" in again and "206 already present" in again
 
 
 def test_graph_sync_projects_what_was_recorded(run_cli):
     run_cli("db", "upgrade")
     run_cli("demo", "load")
-    result = run_cli("graph", "sync", "--batch-size", "40")
+    result = run_cli("graph", "sync", "--batch-size", "100")
     assert result.exit_code == 0
-    assert "events applied in 3 batches" in result.output
+    assert "events applied in 5 batches" in result.output
     status = run_cli("graph", "status").output
-    assert "backend: memory" in status and "Practice" in status
+    assert "backend: memory" in status and "Practice" in status and "Configuration" in status
+    assert "No recorded change was set aside." in run_cli("graph", "dead-letters").output
+
+
+def test_export_commands_write_files_other_tools_read(run_cli, tmp_path):
+    from rdflib import Graph
+    run_cli("db", "upgrade")
+    run_cli("demo", "load")
+    for rdf_format, parser in (("turtle", "turtle"), ("json-ld", "json-ld"), ("nt", "nt")):
+        out = tmp_path / f"graph.{rdf_format}"
+        result = run_cli("export", "rdf", "--format", rdf_format, "-o", str(out))
+        assert result.exit_code == 0 and "Wrote" in result.output
+        assert len(Graph().parse(out, format=parser)) > 5000
+    assert run_cli("export", "graphml", "-o", str(tmp_path / "g.graphml")).exit_code == 0
+    assert run_cli("export", "csv", "-o", str(tmp_path / "tables")).exit_code == 0
+    assert (tmp_path / "tables" / "edges.csv").stat().st_size > 10_000
+    refused = run_cli("export", "rdf", "--format", "rdfxml", "-o", str(tmp_path / "x"))
+    assert refused.exit_code == 2 and "'rdfxml' is not one of" in refused.output
+    blocked = tmp_path / "file-in-the-way"
+    blocked.write_text("")
+    unwritable = run_cli("export", "csv", "-o", str(blocked))
+    assert unwritable.exit_code == 1 and "Nothing exported" in unwritable.output
+
+
+def test_graph_init_and_rebuild(run_cli):
+    run_cli("db", "upgrade")
+    run_cli("demo", "load")
+    assert "nodes and" in run_cli("graph", "init").output
+    refused = run_cli("graph", "rebuild", input="n\n")
+    assert refused.exit_code == 1 and "Aborted" in refused.output
+    rebuilt = run_cli("graph", "rebuild", "--yes")
+    assert rebuilt.exit_code == 0 and "events applied" in rebuilt.output
 
 
 def test_bad_arguments_get_a_clear_message(run_cli):

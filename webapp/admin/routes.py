@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from records.audit import recent_entries
 from records.errors import Conflict, NotFound, RecordsError
+from records.projection import dead_letters
 from records.users import (
     create_user,
     generate_password,
@@ -110,6 +111,12 @@ def reset_password(user_id: int):
         return failed
     return render_template("admin/user_created.html", user=_user_or_404(user_id), password=password,
                            reset=True)
+
+
+@bp.route("/dead-letters")
+@roles_required("admin")
+def dead_letter_list():
+    return render_template("admin/dead_letters.html", letters=dead_letters(db_session()))
 
 
 @bp.route("/audit")

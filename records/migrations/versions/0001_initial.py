@@ -14,8 +14,8 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-def upgrade() -> None:
 
+def upgrade() -> None:
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -65,8 +65,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
 
-def downgrade() -> None:
 
+def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('practices')
     op.drop_table('outbox_events')
