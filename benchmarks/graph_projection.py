@@ -134,8 +134,18 @@ def random_queries(count: int, seed: int = 7) -> list[ContextQuery]:
                          skill_level=rng.choice(["low", "high"]), limit=100) for _ in range(count)]
 
 
+def print_row(row: dict, with_neo4j: bool) -> None:
+    cells = [f"{row['size']:,}", f"{row['memory_cfg_s']:,.0f}", f"{row['memory_p50']:.1f}",
+             f"{row['memory_p95']:.1f}"]
+    if with_neo4j:
+        cells += [f"{row['neo4j_cfg_s']:,.0f}", f"{row['bare_cfg_s']:,.0f}", f"{row['ratio']:.2f}",
+                  f"{row['neo4j_p50']:.1f}", f"{row['neo4j_p95']:.1f}"]
+    print(" | ".join(cells), flush=True)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--neo4j-uri", default=os.environ.get("ALMPO_NEO4J_URI"))
     parser.add_argument("--queries", type=int, default=200)
@@ -146,8 +156,9 @@ def main() -> None:
         neo4j = Neo4jStore(args.neo4j_uri)
     else:
         print("No --neo4j-uri: Neo4j columns skipped.", file=sys.stderr)
-
-    rows = []
+    header = ("configs", "memory cfg/s", "memory p50 ms", "memory p95 ms", "neo4j cfg/s",
+              "bare CREATE cfg/s", "ratio", "neo4j p50 ms", "neo4j p95 ms")
+    print(" | ".join(header if neo4j else header[:4]), flush=True)
     queries = random_queries(args.queries)
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
@@ -165,18 +176,7 @@ def main() -> None:
                 row["bare_cfg_s"] = bare_create(neo4j, states)
                 row["ratio"] = row["neo4j_cfg_s"] / row["bare_cfg_s"]
                 neo4j.clear()
-            rows.append(row)
-            print(f"done {size}", file=sys.stderr)
-    header = ("configs", "memory cfg/s", "memory p50 ms", "memory p95 ms", "neo4j cfg/s",
-              "bare CREATE cfg/s", "ratio", "neo4j p50 ms", "neo4j p95 ms")
-    print(" | ".join(header))
-    for row in rows:
-        cells = [f"{row['size']:,}", f"{row['memory_cfg_s']:,.0f}", f"{row['memory_p50']:.1f}",
-                 f"{row['memory_p95']:.1f}"]
-        if neo4j:
-            cells += [f"{row['neo4j_cfg_s']:,.0f}", f"{row['bare_cfg_s']:,.0f}", f"{row['ratio']:.2f}",
-                      f"{row['neo4j_p50']:.1f}", f"{row['neo4j_p95']:.1f}"]
-        print(" | ".join(cells))
+            print_row(row, with_neo4j=neo4j is not None)
     if neo4j:
         neo4j.close()
 

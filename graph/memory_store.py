@@ -157,7 +157,7 @@ class MemoryStore(GraphStore):
                         yield start
 
     def configurations_in_context(self, *, target_groups, region_codes, country_codes, unemployment_band,
-                                  skill_codes, validated_only) -> list[dict[str, Any]]:
+                                  skill_codes, validated_only, limit=None) -> list[dict[str, Any]]:
         wanted = [
             ("target_group", NodeLabel.TARGET_GROUP, target_groups, RelType.FOR_TARGET_GROUP),
             ("region", NodeLabel.REGION, region_codes, RelType.IN_REGION),
@@ -179,7 +179,10 @@ class MemoryStore(GraphStore):
                 rows.append({"key": configuration.key, "programme_type": properties.get("programme_type"),
                              "mechanism": properties.get("mechanism"), "status": properties.get("status"),
                              "dims": sorted(matched)})
-        return rows
+        # The same order and cut as the Neo4j store: most parts matched first, then by key.
+        rows.sort(key=lambda row: (-len(set(row["dims"]) - ({"country"} if "region" in row["dims"] else set())),
+                                   row["key"]))
+        return rows[:limit] if limit is not None else rows
 
     def _targets(self, start: NodeRef, rel: RelType) -> list[NodeRef]:
         return [end for _, end, edge_key in self._graph.out_edges(start, keys=True) if edge_key == rel]

@@ -99,6 +99,9 @@ CALL () {
 }
 WITH c, collect(DISTINCT dim) AS dims
 WHERE NOT $validated_only OR c.status = 'validated'
+WITH c, dims, size([d IN dims WHERE NOT (d = 'country' AND 'region' IN dims)]) AS score
+ORDER BY score DESC, c.key
+LIMIT $limit
 RETURN c.key AS key, c.programme_type AS programme_type, c.mechanism AS mechanism,
        c.status AS status, dims
 """
@@ -113,7 +116,10 @@ CALL (c) { OPTIONAL MATCH (c)-[:IN_REGION]->(r:Region) RETURN collect(r.key) AS 
 CALL (c) { OPTIONAL MATCH (c)-[:HAS_OUTCOME]->(o:Outcome) RETURN collect(properties(o)) AS outcomes }
 RETURN c.key AS key, c.status AS status, source, regions, outcomes
 """
-CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+# Relationships first, in batches: a concept node may hold tens of thousands of them, too many to
+# delete with the node in one transaction.
+CLEAR_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+CLEAR_NODES = "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 SERVER_INFO = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 
 
@@ -166,7 +172,8 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         try:
             with self._driver.session(database=self._database) as session:
-                session.run(CLEAR).consume()
+                session.run(CLEAR_RELATIONSHIPS).consume()
+                session.run(CLEAR_NODES).consume()
         except (ServiceUnavailable, SessionExpired, AuthError) as error:
             raise GraphUnavailable(f"Neo4j is unreachable: {error}") from error
 
@@ -230,10 +237,11 @@ class Neo4jStore(GraphStore):
         return counts
 
     def configurations_in_context(self, *, target_groups, region_codes, country_codes, unemployment_band,
-                                  skill_codes, validated_only) -> list[dict[str, Any]]:
+                                  skill_codes, validated_only, limit=None) -> list[dict[str, Any]]:
         return self._run(CONFIGURATIONS_IN_CONTEXT, read=True, target_groups=target_groups,
                          region_codes=region_codes, country_codes=country_codes,
-                         band=unemployment_band, skill_codes=skill_codes, validated_only=validated_only)
+                         band=unemployment_band, skill_codes=skill_codes, validated_only=validated_only,
+                         limit=limit if limit is not None else 2**62)
 
     def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:
         rows = self._run(CONFIGURATION_FACTS, read=True, mechanism=mechanism)

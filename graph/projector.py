@@ -57,6 +57,19 @@ def _source_created(payload: dict) -> list[GraphChange]:
     return changes
 
 
+def _condition_changes(owner: NodeRef, conditions: list[dict]) -> list[GraphChange]:
+    """Enabling or hindering conditions of a practice or configuration, as nodes it owns."""
+    changes: list[GraphChange] = []
+    for n, condition in enumerate(conditions):
+        node = NodeRef(NodeLabel.CONDITION, f"{owner.key}.condition.{n}")
+        changes += [
+            MergeNode(node.label, node.key, {"kind": condition["kind"], "note": condition.get("note", "")}),
+            MergeRelationship(RelType.HAS_CONDITION, owner, node, {"kind": condition["kind"]}),
+            MergeRelationship(RelType.OF_CONDITION_TYPE, node, concept_ref(Scheme.CONDITION_TYPE, condition["type"])),
+        ]
+    return changes
+
+
 def _practice_created(payload: dict) -> list[GraphChange]:
     practice = NodeRef(NodeLabel.PRACTICE, payload["key"])
     changes: list[GraphChange] = [
@@ -72,10 +85,23 @@ def _practice_created(payload: dict) -> list[GraphChange]:
     for country in payload.get("countries", []):
         changes.append(MergeRelationship(RelType.IMPLEMENTED_IN, practice,
                                          concept_ref(Scheme.NUTS2021, country)))
+    for code in payload.get("target_groups", []):
+        changes.append(MergeRelationship(RelType.FOR_TARGET_GROUP, practice, concept_ref(Scheme.TARGET_GROUP, code)))
+    changes += _condition_changes(practice, payload.get("conditions", []))
     if payload.get("source_key"):
         changes.append(MergeRelationship(RelType.DOCUMENTED_BY, practice,
                                          NodeRef(NodeLabel.SOURCE, payload["source_key"])))
     return changes
+
+
+def _practice_erased(payload: dict) -> list[GraphChange]:
+    key = payload["key"]
+    return [DeleteNode(NodeLabel.PRACTICE, key)] + [
+        DeleteNode(NodeLabel.CONDITION, f"{key}.condition.{n}") for n in range(payload.get("conditions", 0))]
+
+
+def _source_erased(payload: dict) -> list[GraphChange]:
+    return [DeleteNode(NodeLabel.SOURCE, payload["key"])]
 
 
 def _configuration_nodes(state: dict) -> list[GraphChange]:
@@ -125,13 +151,7 @@ def _configuration_nodes(state: dict) -> list[GraphChange]:
             MergeRelationship(RelType.HAS_OUTCOME, configuration, node),
             MergeRelationship(RelType.MEASURED_AS, node, concept_ref(Scheme.OUTCOME_MEASURE, outcome["measure"])),
         ]
-    for n, condition in enumerate(state.get("conditions", [])):
-        node = NodeRef(NodeLabel.CONDITION, f"{key}.condition.{n}")
-        changes += [
-            MergeNode(node.label, node.key, {"kind": condition["kind"], "note": condition.get("note", "")}),
-            MergeRelationship(RelType.HAS_CONDITION, configuration, node, {"kind": condition["kind"]}),
-            MergeRelationship(RelType.OF_CONDITION_TYPE, node, concept_ref(Scheme.CONDITION_TYPE, condition["type"])),
-        ]
+    changes += _condition_changes(configuration, state.get("conditions", []))
     if state.get("practice_key"):
         changes.append(MergeRelationship(RelType.CONFIGURATION_OF, configuration,
                                          NodeRef(NodeLabel.PRACTICE, state["practice_key"])))
@@ -173,6 +193,11 @@ def _configuration_erased(payload: dict) -> list[GraphChange]:
 EVENT_HANDLERS: dict[str, Callable[[dict], list[GraphChange]]] = {
     "source.created": _source_created,
     "practice.created": _practice_created,
+    "practice.erased": _practice_erased,
+    "source.erased": _source_erased,
+    # Nothing in the graph stands for a response itself: its practices and source do.
+    "survey_response.submitted": lambda payload: [],
+    "survey_response.erased": lambda payload: [],
     "configuration.created": _configuration_created,
     "configuration.edited": _configuration_edited,
     "configuration.validated": _configuration_validated,

@@ -6,6 +6,7 @@ the shaping, ranking and counting happen here once, so both backends answer alik
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,14 +75,15 @@ class Provenance:
     source: dict[str, Any] | None
 
 
-def _codes_within(scheme: Scheme, code: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _codes_within(scheme: Scheme, code: str) -> frozenset[str]:
     """The concept and every narrower one below it."""
     index = concept_index()
     found = {code}
     for concept in index.concepts(scheme):
         if code in index.ancestors(scheme, concept.code):
             found.add(concept.code)
-    return found
+    return frozenset(found)
 
 
 def _place_codes(region: str) -> tuple[set[str], set[str]]:
@@ -120,7 +122,7 @@ def configurations_matching_context(store: GraphStore, query: ContextQuery) -> l
     rows = store.configurations_in_context(
         target_groups=sorted(query.target_groups), region_codes=sorted(same_place),
         country_codes=sorted(same_country), unemployment_band=query.unemployment_band,
-        skill_codes=sorted(skill_codes), validated_only=query.validated_only)
+        skill_codes=sorted(skill_codes), validated_only=query.validated_only, limit=query.limit)
     matches = []
     for row in rows:
         dims = set(row["dims"])

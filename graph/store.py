@@ -166,10 +166,12 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def configurations_in_context(self, *, target_groups: list[str], region_codes: list[str],
                                   country_codes: list[str], unemployment_band: str | None,
-                                  skill_codes: list[str], validated_only: bool) -> list[dict[str, Any]]:
+                                  skill_codes: list[str], validated_only: bool,
+                                  limit: int | None = None) -> list[dict[str, Any]]:
         """Configurations linked to any of the given concepts, one row each:
         `{key, programme_type, mechanism, status, dims}`, `dims` naming the parts that matched
-        (`target_group`, `region`, `country`, `unemployment_band`, `skill_level`). Any order."""
+        (`target_group`, `region`, `country`, `unemployment_band`, `skill_level`). Ordered by the
+        number of parts matched (`country` not counted beside `region`), then key; at most `limit`."""
 
     @abc.abstractmethod
     def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:

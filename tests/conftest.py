@@ -165,7 +165,8 @@ def app(make_app):
 
 
 def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
+    match = re.search(r'value="([^"]+)"', tag.group(0)) if tag else re.search(
         r'name="csrf-token" content="([^"]+)"', html)
     assert match, "the page carries no CSRF token"
     return match.group(1)

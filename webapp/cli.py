@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, routes_command, shell_command
 from flask.cli import run_command as flask_run_command
+from sqlalchemy import select
 
 from exports.registry import write_export
 from graph.errors import GraphError
@@ -17,7 +18,8 @@ from records.db import transaction
 from records.demo import load_demo_content
 from records.errors import RecordsError
 from records.migrate import current_revision, head_revision, make_revision, schema_differences, upgrade
-from records.models import ROLES
+from records.models import ROLES, Survey
+from records.surveys import count_responses, get_survey, purge_expired, set_survey_status
 from records.users import (
     create_user,
     ensure_first_admin,
@@ -27,18 +29,21 @@ from records.users import (
     set_password,
     set_role,
 )
+from survey_forms.errors import SurveyError
 from webapp.database import engine, session_factory
 from webapp.graph_access import graph_store, synced_graph
+from webapp.survey.install import install_definition
 
 db_cli = AppGroup("db", help="The records database: migrations and checks.")
 users_cli = AppGroup("users", help="Accounts of admins, analysts and facilitators.")
 demo_cli = AppGroup("demo", help="Demo content for a first look at the platform.")
 graph_cli = AppGroup("graph", help="The knowledge graph.")
 export_cli = AppGroup("export", help="The knowledge graph in formats other tools read.")
+survey_cli = AppGroup("survey", help="Surveys: install definitions, open and close, apply retention.")
 
 
 def register_commands(app) -> None:
-    for group in (db_cli, users_cli, demo_cli, graph_cli, export_cli):
+    for group in (db_cli, users_cli, demo_cli, graph_cli, export_cli, survey_cli):
         app.cli.add_command(group)
 
 
@@ -147,6 +152,10 @@ def users_reset_password(username: str) -> None:
 @demo_cli.command("load", help="Load the demo content; loading it again adds nothing.")
 def demo_load() -> None:
     report = load_demo_content(session_factory())
+    with transaction(session_factory()) as session:
+        survey = install_definition(session, actor="demo")
+        survey_key = survey.key
+    click.echo(f"Survey {survey_key} is installed.")
     click.echo(f"Demo content: {report.practices_added} practices added, "
                f"{report.practices_present} already present; {report.sources_added} sources and "
                f"{report.configurations_added} evidence configurations added, "
@@ -285,6 +294,57 @@ def export_rdf(rdf_format: str, out: Path) -> None:
 
 _export_command("graphml", "GraphML (for Gephi, Cytoscape, yEd)")
 _export_command("csv", "two CSV tables, nodes.csv and edges.csv")
+
+
+# -- survey --------------------------------------------------------------------------------------
+
+@survey_cli.command("install", help="Check a survey definition (YAML) and install it; the shipped survey by default.")
+@click.argument("definition", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--closed", is_flag=True, help="Install it closed (open it later with `almpo survey open`).")
+def survey_install(definition: Path | None, closed: bool) -> None:
+    try:
+        text = definition.read_text("utf-8") if definition else None
+        with transaction(session_factory()) as session:
+            survey = install_definition(session, text, status="closed" if closed else "open", actor="cli")
+            click.echo(f"Survey {survey.key} ({survey.status}): {survey.title}")
+    except (SurveyError, UnicodeDecodeError) as error:
+        _fail(f"Not installed: {error}")
+
+
+@survey_cli.command("list", help="List the surveys with their state and number of responses.")
+def survey_list() -> None:
+    with session_factory()() as session:
+        for survey in session.scalars(select(Survey).order_by(Survey.id)):
+            click.echo(f"{survey.key:28} {survey.status:8} {count_responses(session, survey):6} submitted  "
+                       f"{survey.title}")
+
+
+def _set_status(key: str, status: str) -> None:
+    try:
+        with transaction(session_factory()) as session:
+            set_survey_status(session, get_survey(session, key), status, actor="cli")
+    except RecordsError as error:
+        _fail(str(error))
+    click.echo(f"{key} is {status}.")
+
+
+@survey_cli.command("open", help="Open a survey for answers.")
+@click.argument("key")
+def survey_open(key: str) -> None:
+    _set_status(key, "open")
+
+
+@survey_cli.command("close", help="Close a survey: it accepts no more answers.")
+@click.argument("key")
+def survey_close(key: str) -> None:
+    _set_status(key, "closed")
+
+
+@survey_cli.command("purge", help="Erase responses past their retention period (run it daily).")
+def survey_purge() -> None:
+    with transaction(session_factory()) as session:
+        erased = purge_expired(session)
+    click.echo(f"{erased} responses erased.")
 
 
 # -- run -----------------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from records.models.configurations import (
 )
 from records.models.outbox import OutboxEvent
 from records.models.practices import Practice
+from records.models.surveys import RESPONSE_STATUSES, SURVEY_STATUSES, Survey, SurveyContact, SurveyResponse
 from records.models.users import ROLES, User
 
 __all__ = [
     "AuditEntry", "CONFIGURATION_STATUSES", "Configuration", "DeadLetter", "OutboxEvent", "Practice",
-    "ROLES", "SOURCE_KINDS", "Source", "User",
+    "RESPONSE_STATUSES", "ROLES", "SOURCE_KINDS", "SURVEY_STATUSES", "Source", "Survey", "SurveyContact",
+    "SurveyResponse", "User",
 ]

@@ -6,7 +6,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.db import Base
-from records.models._columns import utcnow
+from records.models._columns import JSONDocument, utcnow
 
 
 class Practice(Base):
@@ -17,8 +17,11 @@ class Practice(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     programme_type: Mapped[str] = mapped_column(String(64))
-    # ISO 3166 alpha-2 codes as Eurostat writes them (EL for Greece), separated by ";".
+    # NUTS 2021 codes of the places it runs in (countries, EL for Greece, or regions), ";"-separated.
     countries: Mapped[str] = mapped_column(String(200), default="")
+    target_groups: Mapped[list] = mapped_column(JSONDocument, default=list)
+    # [{"kind": "enabling" | "hindering", "type": condition-type code, "note"}]
+    conditions: Mapped[list] = mapped_column(JSONDocument, default=list)
     description: Mapped[str] = mapped_column(Text, default="")
     # The source that documents the practice, when it is recorded as one.
     source_key: Mapped[str | None] = mapped_column(String(64), ForeignKey("sources.key"), nullable=True)
