@@ -30,9 +30,10 @@ from records.users import (
     set_role,
 )
 from survey_forms.errors import SurveyError
+from survey_forms.xlsform import XLSFormError, read_xlsform
 from webapp.database import engine, session_factory
 from webapp.graph_access import graph_store, synced_graph
-from webapp.survey.install import install_definition
+from webapp.survey.install import install_definition, install_raw
 
 db_cli = AppGroup("db", help="The records database: migrations and checks.")
 users_cli = AppGroup("users", help="Accounts of admins, analysts and facilitators.")
@@ -309,6 +310,23 @@ def survey_install(definition: Path | None, closed: bool) -> None:
             click.echo(f"Survey {survey.key} ({survey.status}): {survey.title}")
     except (SurveyError, UnicodeDecodeError) as error:
         _fail(f"Not installed: {error}")
+
+
+@survey_cli.command("import", help="Create a survey from an XLSForm workbook (.xlsx).")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--closed", is_flag=True, help="Install it closed.")
+def survey_import(workbook: Path, closed: bool) -> None:
+    try:
+        definition, raw = read_xlsform(workbook.read_bytes())
+    except XLSFormError as error:
+        click.secho("Not imported. The form has these problems:", fg="red", err=True)
+        for problem in error.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    with transaction(session_factory()) as session:
+        survey = install_raw(session, raw, status="closed" if closed else "open", actor="cli")
+        click.echo(f"Survey {survey.key} ({survey.status}): {len(definition.questions())} questions in "
+                   f"{len(definition.pages)} pages, languages {', '.join(definition.languages)}.")
 
 
 @survey_cli.command("list", help="List the surveys with their state and number of responses.")

@@ -127,3 +127,20 @@ def test_account_commands_change_what_they_say(run_cli):
     assert last_admin.exit_code == 1 and "last active admin" in last_admin.output
     reset = run_cli("users", "reset-password", "root")
     assert "New password for root (shown once):" in reset.output
+
+
+def test_survey_commands(run_cli, tmp_path):
+    from tests.survey_forms.test_xlsform import SURVEY, workbook
+    run_cli("db", "upgrade")
+    assert "eu-almpo-cop-v1 (open)" in run_cli("survey", "install").output
+    (tmp_path / "pilot.xlsx").write_bytes(workbook())
+    imported = run_cli("survey", "import", str(tmp_path / "pilot.xlsx"), "--closed")
+    assert imported.exit_code == 0 and "pilot-v2024110101 (closed)" in imported.output
+    (tmp_path / "bad.xlsx").write_bytes(workbook(survey=SURVEY + [["calculate", "s", "S", "S"]]))
+    refused = run_cli("survey", "import", str(tmp_path / "bad.xlsx"))
+    assert refused.exit_code == 1 and "calculate" in refused.output
+    assert "eu-almpo-cop-v1 is closed." in run_cli("survey", "close", "eu-almpo-cop-v1").output
+    listing = run_cli("survey", "list").output
+    assert "eu-almpo-cop-v1" in listing and "closed" in listing
+    assert run_cli("survey", "open", "nope").exit_code == 1
+    assert "0 responses erased." in run_cli("survey", "purge").output

@@ -71,3 +71,20 @@ def test_only_analysts_and_admins_see_results(answered, auth, client):
     auth.login("facilitator", FACILITATOR_PASSWORD)
     assert client.get(f"/results/{KEY}/").status_code == 403
     assert client.get(f"/results/{KEY}/responses.csv").status_code == 403
+
+
+def test_an_xlsform_upload_creates_a_closed_survey_or_says_why_not(app, auth, client):
+    from tests.survey_forms.test_xlsform import SURVEY, workbook
+    auth.login("analyst", ANALYST_PASSWORD)
+    token = csrf_token_from(client.get("/results/").text)
+    upload = {"csrf_token": token, "xlsform": (io.BytesIO(workbook()), "pilot.xlsx")}
+    created = client.post("/results/import", data=upload, content_type="multipart/form-data")
+    assert created.status_code == 302
+    listing = client.get("/results/").text
+    assert "pilot-v2024110101" in listing and "closed" in listing.split('data-survey="pilot-v2024110101"')[1][:400]
+    broken = workbook(survey=SURVEY + [["geopoint", "where", "Where", "Wo", None, None, None, None, None]])
+    refused = client.post("/results/import", data={"csrf_token": token, "xlsform": (io.BytesIO(broken), "bad.xlsx")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400 and "geopoint" in refused.text and "Nothing was created" in refused.text
+    empty = client.post("/results/import", data={"csrf_token": token}, content_type="multipart/form-data")
+    assert empty.status_code == 400

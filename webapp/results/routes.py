@@ -15,9 +15,11 @@ from records.models import Survey, SurveyResponse
 from records.surveys import set_survey_status
 from survey_forms.forms import country_choices
 from survey_forms.results import tally
+from survey_forms.xlsform import XLSFormError, read_xlsform
 from webapp.database import db_session
 from webapp.results import bp
 from webapp.security import roles_required
+from webapp.survey.install import install_raw
 from webapp.survey.routes import definition_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +51,25 @@ def index():
             SurveyResponse.survey_id, SurveyResponse.status))}
     surveys = session.scalars(select(Survey).order_by(Survey.id)).all()
     return render_template("results/index.html", surveys=surveys, counts=counts)
+
+
+@bp.route("/import", methods=["POST"])
+@roles_required("admin", "analyst")
+def import_xlsform():
+    upload = request.files.get("xlsform")
+    if upload is None or not upload.filename:
+        flash("Choose an XLSForm workbook (.xlsx) to import.", "error")
+        return redirect(url_for("results.index")), 400
+    try:
+        definition, raw = read_xlsform(upload.read())
+    except XLSFormError as error:
+        return render_template("results/import_failed.html", problems=error.problems,
+                               filename=upload.filename), 400
+    survey = install_raw(db_session(), raw, status="closed", actor=current_user.username)
+    db_session().commit()
+    flash(f"Imported {survey.key}: {len(definition.questions())} questions in {len(definition.pages)} pages. "
+          "It is closed; open it when it is ready.", "success")
+    return redirect(url_for("results.index"))
 
 
 @bp.route("/<key>/status", methods=["POST"])
