@@ -6,6 +6,7 @@ and is rebuilt from the outbox on start, which the projector does as soon as it 
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -171,18 +172,23 @@ class MemoryStore(GraphStore):
             for dim, label, codes, rel in wanted:
                 for configuration in self._linked_configurations(label, codes, rel):
                     dims.setdefault(configuration, set()).add(dim)
-            rows = []
+            # The same order and cut as the Neo4j store: most parts matched first, then by key. Only the
+            # rows that make the cut are built.
+            ranked = []
             for configuration, matched in dims.items():
                 properties = self._graph.nodes[configuration]["properties"]
                 if validated_only and properties.get("status") != "validated":
                     continue
-                rows.append({"key": configuration.key, "programme_type": properties.get("programme_type"),
+                score = len(matched - ({"country"} if "region" in matched else set()))
+                ranked.append((-score, configuration.key, configuration, matched))
+            chosen = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
+            rows = []
+            for _, key, configuration, matched in chosen:
+                properties = self._graph.nodes[configuration]["properties"]
+                rows.append({"key": key, "programme_type": properties.get("programme_type"),
                              "mechanism": properties.get("mechanism"), "status": properties.get("status"),
                              "dims": sorted(matched)})
-        # The same order and cut as the Neo4j store: most parts matched first, then by key.
-        rows.sort(key=lambda row: (-len(set(row["dims"]) - ({"country"} if "region" in row["dims"] else set())),
-                                   row["key"]))
-        return rows[:limit] if limit is not None else rows
+        return rows
 
     def _targets(self, start: NodeRef, rel: RelType) -> list[NodeRef]:
         return [end for _, end, edge_key in self._graph.out_edges(start, keys=True) if edge_key == rel]
