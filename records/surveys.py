@@ -27,9 +27,9 @@ from records.outbox import emit
 from records.practices import create_practice
 
 __all__ = [
-    "SubmittedPractice", "count_responses", "erase_response", "get_survey", "find_by_receipt", "find_by_resume_token",
-    "install_survey", "purge_expired", "save_answers", "set_survey_status", "start_response", "submit_response",
-    "token_hash",
+    "SubmittedPractice", "count_responses", "erase_response", "find_by_receipt", "find_by_resume_token",
+    "get_survey", "install_survey", "purge_expired", "save_answers", "set_retention", "set_survey_status",
+    "start_response", "submit_response", "token_hash",
 ]
 
 # Crockford's base32 without look-alikes: receipt codes are read aloud and typed by hand.
@@ -71,6 +71,15 @@ def set_survey_status(session: Session, survey: Survey, status: str, *, actor: s
     else:
         survey.closed_at = datetime.now(UTC)
     record_action(session, actor, f"survey.{'opened' if status == 'open' else 'closed'}", "survey", survey.key)
+
+
+def set_retention(session: Session, survey: Survey, months: int, *, actor: str) -> None:
+    """How long submitted responses are kept after the survey closes (1 to 120 months)."""
+    if not 1 <= months <= 120:
+        raise ValidationError("The retention period is 1 to 120 months.")
+    if months != survey.retention_months:
+        old, survey.retention_months = survey.retention_months, months
+        record_action(session, actor, "survey.retention_changed", "survey", survey.key, old=old, new=months)
 
 
 def start_response(session: Session, survey: Survey, language: str) -> tuple[SurveyResponse, str]:

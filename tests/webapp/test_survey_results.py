@@ -88,3 +88,14 @@ def test_an_xlsform_upload_creates_a_closed_survey_or_says_why_not(app, auth, cl
     assert refused.status_code == 400 and "geopoint" in refused.text and "Nothing was created" in refused.text
     empty = client.post("/results/import", data={"csrf_token": token}, content_type="multipart/form-data")
     assert empty.status_code == 400
+
+
+def test_the_retention_period_is_set_within_bounds(answered, auth, client):
+    auth.login("analyst", ANALYST_PASSWORD)
+    token = csrf_token_from(client.get("/results/").text)
+    assert client.post(f"/results/{KEY}/retention", data={"months": "12", "csrf_token": token}).status_code == 302
+    assert "Wir behalten Antworten 12 Monate." in client.get(f"/survey/{KEY}/privacy?lang=de").text
+    for bad in ("0", "500", "soon", ""):
+        refused = client.post(f"/results/{KEY}/retention", data={"months": bad, "csrf_token": token})
+        assert refused.status_code == 400
+    assert "Wir behalten Antworten 12 Monate." in client.get(f"/survey/{KEY}/privacy?lang=de").text

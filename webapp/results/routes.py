@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from exports.survey_tables import responses_csv, responses_xlsx
 from records.errors import RecordsError
 from records.models import Survey, SurveyResponse
-from records.surveys import set_survey_status
+from records.surveys import set_retention, set_survey_status
 from survey_forms.forms import country_choices
 from survey_forms.results import tally
 from survey_forms.xlsform import XLSFormError, read_xlsform
@@ -85,6 +85,22 @@ def change_status(key: str):
         flash(f"{error} Nothing was changed.", "error")
         return redirect(url_for("results.index")), 400
     flash(f"The survey is {survey.status}.", "success")
+    return redirect(url_for("results.index"))
+
+
+@bp.route("/<key>/retention", methods=["POST"])
+@roles_required("admin", "analyst")
+def change_retention(key: str):
+    survey = _survey(key)
+    try:
+        set_retention(db_session(), survey, int(request.form.get("months", "")), actor=current_user.username)
+        db_session().commit()
+    except (ValueError, RecordsError) as error:
+        db_session().rollback()
+        message = str(error) if isinstance(error, RecordsError) else "Give the retention period in whole months."
+        flash(f"{message} Nothing was changed.", "error")
+        return redirect(url_for("results.index")), 400
+    flash(f"Responses to {survey.key} are kept {survey.retention_months} months after it closes.", "success")
     return redirect(url_for("results.index"))
 
 
