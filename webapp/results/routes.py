@@ -8,6 +8,7 @@ from collections import Counter
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from exports.survey_tables import responses_csv, responses_xlsx
 from records.errors import RecordsError
@@ -26,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _survey(key: str) -> Survey:
-    survey = db_session().scalar(select(Survey).where(Survey.key == key))
+    survey = db_session().scalar(select(Survey).options(defer(Survey.definition)).where(Survey.key == key))
     if survey is None:
         abort(404)
     return survey
@@ -49,7 +50,7 @@ def index():
     counts = {(survey_id, status): n for survey_id, status, n in session.execute(
         select(SurveyResponse.survey_id, SurveyResponse.status, func.count()).group_by(
             SurveyResponse.survey_id, SurveyResponse.status))}
-    surveys = session.scalars(select(Survey).order_by(Survey.id)).all()
+    surveys = session.scalars(select(Survey).options(defer(Survey.definition)).order_by(Survey.id)).all()
     return render_template("results/index.html", surveys=surveys, counts=counts)
 
 

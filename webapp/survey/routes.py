@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from records.errors import Conflict
 from records.models import Survey, SurveyResponse
@@ -32,15 +33,17 @@ _definitions: dict[tuple[str, int], SurveyDefinition] = {}
 
 
 def definition_of(survey: Survey) -> SurveyDefinition:
-    """The survey's stored definition, parsed once per process."""
+    """The survey's stored definition, read and parsed once per process (it is large)."""
     cache_key = (survey.key, survey.id)
     if cache_key not in _definitions:
-        _definitions[cache_key] = parse_definition(survey.definition)
+        raw = db_session().scalar(select(Survey.definition).where(Survey.id == survey.id))
+        _definitions[cache_key] = parse_definition(raw)
     return _definitions[cache_key]
 
 
 def _survey(key: str) -> Survey:
-    survey = db_session().scalar(select(Survey).where(Survey.key == key))
+    # The definition column stays unread: definition_of() has it parsed already.
+    survey = db_session().scalar(select(Survey).options(defer(Survey.definition)).where(Survey.key == key))
     if survey is None:
         abort(404)
     return survey
