@@ -1,6 +1,6 @@
 """Survey intake under load: concurrent respondents completing the whole survey through gunicorn
-against PostgreSQL, and, in the same server, a bare endpoint that inserts the same response rows
-with plain SQL (no forms, no validation, no outbox).
+against PostgreSQL, and, in the same server, a bare endpoint that inserts the same rows (the response
+and its outbox event) with plain SQL: no forms, no validation, no session, no ordering lock.
 
     .venv/bin/python benchmarks/survey_intake.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/db
 
@@ -57,13 +57,19 @@ def bench_app():
     @csrf.exempt
     def bare_submit():
         answers = request.get_json()
+        key = uuid.uuid4().hex
         with engine().begin() as connection:
+            # The same rows the survey's submit writes: the response and its domain event.
+            connection.execute(text(
+                "INSERT INTO outbox_events (occurred_at, event_type, aggregate_type, aggregate_key, payload) "
+                "VALUES (now(), 'survey_response.submitted', 'survey_response', :key, CAST(:payload AS JSONB))"),
+                {"key": key, "payload": json.dumps({"key": key, "practices": 0})})
             connection.execute(text(
                 "INSERT INTO survey_responses (key, survey_id, language, status, answers, current_page, "
                 "resume_token_hash, receipt_code_hash, country, organisation_type, created_at, updated_at, "
                 "submitted_at) SELECT :key, id, 'en', 'submitted', CAST(:answers AS JSONB), 'G', :token, :receipt, "
                 ":country, :organisation, now(), now(), now() FROM surveys WHERE key = :survey"),
-                {"key": uuid.uuid4().hex, "answers": json.dumps(answers), "token": uuid.uuid4().hex * 2,
+                {"key": key, "answers": json.dumps(answers), "token": uuid.uuid4().hex * 2,
                  "receipt": uuid.uuid4().hex * 2, "country": "DE", "organisation": "pes_national", "survey": SURVEY})
         return jsonify(stored=True)
 

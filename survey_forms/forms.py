@@ -180,11 +180,13 @@ def read_answers(definition: SurveyDefinition, page: Page, language: str, formda
     Skip logic may depend on questions of the same page, so visibility is decided on the earlier
     answers together with what was posted for this page.
     """
-    draft = page_form(definition, page, language, earlier_answers, formdata=formdata)
-    posted = {name: field.data for name, field in draft._fields.items()}
+    form = page_form(definition, page, language, earlier_answers, formdata=formdata)
+    posted = {name: field.data for name, field in form._fields.items()}
     context = {**earlier_answers, **{k: v for k, v in posted.items() if v not in (None, "", [])}}
-    form = page_form(definition, page, language, context, formdata=formdata)
     shown = visible_questions(page, context)
+    if {q.id for q in shown} != {q.id for q in visible_questions(page, earlier_answers)}:
+        # What was posted shows or hides questions of this page: their required checks change.
+        form = page_form(definition, page, language, context, formdata=formdata)
     errors: dict[str, list[str]] = {}
     form.validate()
     for question in shown:
