@@ -20,11 +20,14 @@ _OUTBOX_LOCK_KEY = 7_300_001
 def emit(session: Session, event_type: str, aggregate_type: str, aggregate_key: str,
          payload: dict) -> OutboxEvent:
     """Record that `event_type` happened to an aggregate, inside the current transaction."""
-    if session.get_bind().dialect.name == "postgresql":
+    transaction = session.get_transaction()
+    if session.get_bind().dialect.name == "postgresql" and session.info.get("outbox_locked") is not transaction:
         # Ids are handed out when rows are inserted but become visible at commit; two writers could
         # commit out of id order and the projector, reading "id > last applied", would skip the
-        # earlier one for good. Holding this lock until commit makes ids commit in order.
+        # earlier one for good. Holding this lock until commit makes ids commit in order. Once per
+        # transaction is enough: the lock is held to its end.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK_KEY})
+        session.info["outbox_locked"] = transaction
     event = OutboxEvent(
         event_type=event_type,
         aggregate_type=aggregate_type,

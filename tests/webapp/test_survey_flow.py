@@ -139,6 +139,8 @@ def test_survey_pages_load_nothing_from_other_hosts(survey_app, respondent):
 
 
 def test_a_closed_survey_accepts_no_answers(survey_app, respondent):
+    _begin(respondent)
+    page = respondent.get(f"/survey/{KEY}/page/consent")
     with survey_app.app_context():
         from records.models import Survey
         from webapp.database import db_session
@@ -146,6 +148,10 @@ def test_a_closed_survey_accepts_no_answers(survey_app, respondent):
         db_session().commit()
     closed = respondent.get(f"/survey/{KEY}/")
     assert closed.status_code == 410 and "closed" in closed.text
+    late = respondent.post(f"/survey/{KEY}/page/consent",
+                           data={"consent": "y", "csrf_token": csrf_token_from(page.text)})
+    assert late.status_code == 410
+    assert _count(survey_app, SurveyResponse, SurveyResponse.status == "submitted") == 0
 
 
 def test_the_privacy_notice_names_the_retention_period(survey_app, respondent):

@@ -60,6 +60,20 @@ def _t(name: str, language: str, **values) -> str:
     return message(name, language, **values)
 
 
+def _survey_and_response(key: str) -> tuple[Survey, SurveyResponse | None]:
+    """The survey and this browser's unfinished response to it, in one query (every page asks)."""
+    response_key = session.get("responses", {}).get(key)
+    if not response_key:
+        return _survey(key), None
+    row = db_session().execute(
+        select(Survey, SurveyResponse).options(defer(Survey.definition)).outerjoin(
+            SurveyResponse, (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.key == response_key)
+            & (SurveyResponse.status == "in_progress")).where(Survey.key == key)).first()
+    if row is None:
+        abort(404)
+    return row[0], row[1]
+
+
 def _my_response(survey: Survey) -> SurveyResponse | None:
     key = session.get("responses", {}).get(survey.key)
     if not key:
@@ -151,9 +165,12 @@ def _field_labels(definition: SurveyDefinition, page: Page, language: str) -> di
 @bp.route("/<key>/page/<page_id>", methods=["GET", "POST"])
 @bp.route("/<key>/page/<page_id>/<int:instance>", methods=["GET", "POST"])
 def page(key: str, page_id: str, instance: int | None = None):
-    survey = _survey(key)
+    survey, response = _survey_and_response(key)
     definition = definition_of(survey)
-    response = _my_response(survey)
+    if survey.status != "open":
+        language = response.language if response else _language(definition, None)
+        return render_template("survey/message.html", survey=survey, definition=definition, language=language,
+                               t=_t, text=_t("closed", language)), 410
     if response is None:
         return redirect(url_for("survey.start", key=key))
     try:
