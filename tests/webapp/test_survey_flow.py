@@ -158,3 +158,9 @@ def test_the_privacy_notice_names_the_retention_period(survey_app, respondent):
     notice = respondent.get(f"/survey/{KEY}/privacy?lang=de")
     assert notice.status_code == 200 and "Wir behalten Antworten 24 Monate." in notice.text
     assert _count(survey_app, Practice) == 0
+
+
+def test_the_start_page_leads_stakeholders_to_the_open_survey(survey_app, respondent):
+    welcome = respondent.get("/")
+    assert 'href="/survey/"' in welcome.text
+    assert respondent.get("/survey/").headers["Location"].endswith(f"/survey/{KEY}/")
