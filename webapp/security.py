@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
@@ -117,7 +117,8 @@ def _add_security_headers(response):
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    # Pages for signed-in people must not be kept by shared caches.
-    if current_user and current_user.is_authenticated:
+    # Pages for signed-in people must not be kept by shared caches. The session is read directly:
+    # asking `current_user` would load (and re-check) a user on every respondent's request too.
+    if session.get("_user_id"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -55,3 +55,11 @@ def test_oversized_requests_are_refused(client):
     response = client.post("/auth/sign-in", data="x" * (17 * 1024 * 1024),
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
+
+
+def test_signed_in_pages_are_not_cached_and_anonymous_pages_set_no_login_cookies(client, auth):
+    anonymous = client.get("/auth/sign-in")
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")
+    assert not any(h.startswith("remember_token") for h in anonymous.headers.getlist("Set-Cookie"))
+    auth.login()
+    assert client.get("/").headers["Cache-Control"] == "no-store"
