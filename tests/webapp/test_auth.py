@@ -73,3 +73,15 @@ def test_sign_in_attempts_are_rate_limited(make_app):
     refused = auth.login("admin", "wrong-password-guess")
     assert refused.status_code == 429 and "Too many attempts" in refused.text
     assert client.get("/auth/sign-in").status_code == 200  # reading the form is not limited
+
+
+def test_the_dashboard_shows_the_records_and_the_graph(app, client, auth):
+    with app.app_context():
+        from records.demo import load_demo_content
+        from webapp.database import session_factory
+        load_demo_content(session_factory())
+    auth.login()
+    page = client.get("/").text
+    assert 'data-figure="configurations">206<' in page
+    assert 'data-figure="responses">0<' in page
+    assert 'data-figure="relationships">' in page and "Configuration nodes" in page

@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from graph.errors import GraphError
-from records.models import OutboxEvent, User
+from records.configurations import count_configurations
+from records.models import OutboxEvent, SurveyResponse, User
 from records.practices import count_practices
 from webapp.dashboard import bp
 from webapp.database import db_session
@@ -21,6 +22,9 @@ def index():
     session = db_session()
     figures = {
         "practices": count_practices(session),
+        "configurations": count_configurations(session, status="validated"),
+        "responses": session.scalar(select(func.count()).select_from(SurveyResponse).where(
+            SurveyResponse.status == "submitted")) or 0,
         "events": session.scalar(select(func.count()).select_from(OutboxEvent)) or 0,
     }
     if current_user.has_role("admin"):
