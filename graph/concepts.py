@@ -6,6 +6,8 @@ and pages can name them without reading the Turtle files.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from graph.store import GraphChange, MergeNode, MergeRelationship, NodeRef
 from ontology.concepts import LANGUAGES, Concept, ConceptIndex, UnknownConcept, concept_index
 from ontology.regions import band_for_rate, regional_rates
@@ -25,8 +27,8 @@ def _properties(concept: Concept) -> dict:
     for lang in LANGUAGES:
         properties[f"label_{lang}"] = concept.label(lang)
     for name, value in concept.facts.items():
-        properties[name] = float(value) if hasattr(value, "as_integer_ratio") and not isinstance(
-            value, int | float) else value
+        # Graph stores hold numbers, not Decimals (the bounds of unemployment bands are decimals).
+        properties[name] = float(value) if isinstance(value, Decimal) else value
     return properties
 
 
