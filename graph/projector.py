@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from graph.concepts import concept_changes, concept_ref
@@ -234,13 +235,17 @@ def pending_events(factory: sessionmaker[Session], store: GraphStore) -> int:
 
 
 def _record_dead_letters(factory: sessionmaker[Session], dead: list[tuple[int, str, str, str]]) -> None:
-    with transaction(factory) as session:
-        known = set(session.scalars(select(DeadLetter.event_id).where(
-            DeadLetter.event_id.in_([event_id for event_id, *_ in dead]))))
-        for event_id, event_type, aggregate_key, reason in dead:
-            if event_id not in known:
-                session.add(DeadLetter(event_id=event_id, event_type=event_type,
-                                       aggregate_key=aggregate_key, reason=reason))
+    try:
+        with transaction(factory) as session:
+            known = set(session.scalars(select(DeadLetter.event_id).where(
+                DeadLetter.event_id.in_([event_id for event_id, *_ in dead]))))
+            for event_id, event_type, aggregate_key, reason in dead:
+                if event_id not in known:
+                    session.add(DeadLetter(event_id=event_id, event_type=event_type,
+                                           aggregate_key=aggregate_key, reason=reason))
+    except IntegrityError:
+        # Another process projecting the same batch recorded them first; once is enough.
+        pass
 
 
 def _apply_batch(factory: sessionmaker[Session], store: GraphStore, events: list[tuple],

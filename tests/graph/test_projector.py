@@ -198,3 +198,14 @@ def test_a_memory_store_started_later_catches_up_from_the_records(session_factor
     late = MemoryStore()
     initialise_graph(late)
     assert project_pending(session_factory, late).events_applied > 400
+
+
+def test_two_projectors_setting_the_same_event_aside_record_it_once(session_factory, monkeypatch):
+    import graph.projector as projector
+    dead = [(41, "mystery.happened", "m1", "no rule")]
+    projector._record_dead_letters(session_factory, dead)
+    # The other process checked before this one wrote: it finds nothing and inserts again.
+    real_select = projector.select
+    monkeypatch.setattr(projector, "select", lambda *a: real_select(*a).where(DeadLetter.event_id < 0))
+    projector._record_dead_letters(session_factory, dead)
+    assert _dead_letters(session_factory) == [(41, "no rule")]
