@@ -6,10 +6,11 @@ describes: a rolled-back change leaves no event behind.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from records.models import OutboxEvent
+from records.models._columns import utcnow
 
 __all__ = ["emit", "events_after", "last_event_id"]
 
@@ -18,8 +19,8 @@ _OUTBOX_LOCK_KEY = 7_300_001
 
 
 def emit(session: Session, event_type: str, aggregate_type: str, aggregate_key: str,
-         payload: dict) -> OutboxEvent:
-    """Record that `event_type` happened to an aggregate, inside the current transaction."""
+         payload: dict) -> int:
+    """Record that `event_type` happened to an aggregate, inside the current transaction; returns its id."""
     transaction = session.get_transaction()
     if session.get_bind().dialect.name == "postgresql" and session.info.get("outbox_locked") is not transaction:
         # Ids are handed out when rows are inserted but become visible at commit; two writers could
@@ -28,15 +29,11 @@ def emit(session: Session, event_type: str, aggregate_type: str, aggregate_key: 
         # transaction is enough: the lock is held to its end.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK_KEY})
         session.info["outbox_locked"] = transaction
-    event = OutboxEvent(
-        event_type=event_type,
-        aggregate_type=aggregate_type,
-        aggregate_key=aggregate_key,
-        payload=payload,
-    )
-    session.add(event)
-    session.flush()
-    return event
+    # A plain INSERT rather than an ORM object: events are written on every change and never
+    # edited, so the unit of work would only add cost.
+    return session.scalar(insert(OutboxEvent).values(
+        occurred_at=utcnow(), event_type=event_type, aggregate_type=aggregate_type,
+        aggregate_key=aggregate_key, payload=payload).returning(OutboxEvent.id))
 
 
 def events_after(session: Session, after_id: int, limit: int) -> list[OutboxEvent]:
