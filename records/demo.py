@@ -18,8 +18,8 @@ from records.evidence import (
     findings,
     study_key,
 )
-from records.models import Configuration, Source
-from records.practices import create_practice, practice_exists
+from records.models import Configuration, Practice, Source
+from records.practices import create_practice
 
 __all__ = ["DemoLoadReport", "evaluated_practices", "load_demo_content"]
 
@@ -35,6 +35,11 @@ class DemoLoadReport:
 
 def evaluated_practices() -> list[dict]:
     """One practice per programme evaluated in Europe (the `EU…` findings), first finding wins."""
+    return list(_practices_by_identity().values())
+
+
+def _practices_by_identity() -> dict[tuple[str, str], dict]:
+    """The practices by how findings name them: programme name and countries as the row writes them."""
     index = concept_index()
     practices: dict[tuple[str, str], dict] = {}
     for row in findings():
@@ -42,7 +47,6 @@ def evaluated_practices() -> list[dict]:
         if not row["id"].startswith("EU") or identity in practices:
             continue
         practices[identity] = {
-            "identity": identity,
             "key": f"practice-{row['id'].lower()}",
             "name": row["programme_name"],
             "programme_type": row["programme_type"],
@@ -53,7 +57,7 @@ def evaluated_practices() -> list[dict]:
             "source_citation": row["study"],
             "source_url": row["source_url"],
         }
-    return list(practices.values())
+    return practices
 
 
 def _existing(session: Session, column) -> set[str]:
@@ -70,9 +74,10 @@ def load_demo_content(factory: sessionmaker[Session]) -> DemoLoadReport:
                 create_source(session, actor="demo", **source)
                 report.sources_added += 1
         practice_keys = {}
-        for practice in evaluated_practices():
-            practice_keys[practice.pop("identity")] = practice["key"]
-            if practice_exists(session, practice["key"]):
+        known_practices = _existing(session, Practice.key)
+        for identity, practice in _practices_by_identity().items():
+            practice_keys[identity] = practice["key"]
+            if practice["key"] in known_practices:
                 report.practices_present += 1
                 continue
             create_practice(session, actor="demo", **practice)

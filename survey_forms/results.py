@@ -92,7 +92,7 @@ def codebook(definition: SurveyDefinition, language: str = "en") -> list[dict[st
             continue
         rows.append({"column": question.id, "page": where, "type": question.type,
                      "question": definition.text(question.label, language),
-                     "codes": labels or {"multiple": "", "ranking": ""}.get(question.type, "")})
+                     "codes": labels})
         if question.other_text:
             rows.append({"column": f"{question.id}_other", "page": where, "type": "text",
                          "question": f"{definition.text(question.label, language)} — other, specified", "codes": ""})

@@ -262,20 +262,23 @@ def graph_status() -> None:
 
 # -- export --------------------------------------------------------------------------------------
 
+def _write_export(name: str, out: Path) -> None:
+    try:
+        written = write_export(synced_graph(), name, out)
+    except GraphError as error:
+        _fail(f"Nothing exported: {error}")
+    except OSError as error:
+        _fail(f"Nothing exported: cannot write {out}: {error.strerror}")
+    for path in written:
+        click.echo(f"Wrote {path} ({path.stat().st_size} bytes).")
+
+
 def _export_command(name: str, description: str):
     @export_cli.command(name, help=f"Write the knowledge graph as {description}.")
     @click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
                   help="The file to write (for csv: a folder).")
     def command(out: Path) -> None:
-        try:
-            store = synced_graph()
-            written = write_export(store, name, out)
-        except GraphError as error:
-            _fail(f"Nothing exported: {error}")
-        except OSError as error:
-            _fail(f"Nothing exported: cannot write {out}: {error.strerror}")
-        for path in written:
-            click.echo(f"Wrote {path} ({path.stat().st_size} bytes).")
+        _write_export(name, out)
     return command
 
 
@@ -284,13 +287,7 @@ def _export_command(name: str, description: str):
               show_default=True)
 @click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="The file to write.")
 def export_rdf(rdf_format: str, out: Path) -> None:
-    try:
-        written = write_export(synced_graph(), rdf_format, out)
-    except GraphError as error:
-        _fail(f"Nothing exported: {error}")
-    except OSError as error:
-        _fail(f"Nothing exported: cannot write {out}: {error.strerror}")
-    click.echo(f"Wrote {written[0]} ({written[0].stat().st_size} bytes).")
+    _write_export(rdf_format, out)
 
 
 _export_command("graphml", "GraphML (for Gephi, Cytoscape, yEd)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
@@ -21,16 +21,9 @@ from webapp.database import db_session
 from webapp.results import bp
 from webapp.security import roles_required
 from webapp.survey.install import install_raw
-from webapp.survey.routes import definition_of
+from webapp.survey.routes import definition_of, survey_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _survey(key: str) -> Survey:
-    survey = db_session().scalar(select(Survey).options(defer(Survey.definition)).where(Survey.key == key))
-    if survey is None:
-        abort(404)
-    return survey
 
 
 def _submitted(survey: Survey, country: str | None = None, organisation: str | None = None):
@@ -76,7 +69,7 @@ def import_xlsform():
 @bp.route("/<key>/status", methods=["POST"])
 @roles_required("admin", "analyst")
 def change_status(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     status = request.form.get("status")
     try:
         set_survey_status(db_session(), survey, status or "", actor=current_user.username)
@@ -92,7 +85,7 @@ def change_status(key: str):
 @bp.route("/<key>/retention", methods=["POST"])
 @roles_required("admin", "analyst")
 def change_retention(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     try:
         set_retention(db_session(), survey, int(request.form.get("months", "")), actor=current_user.username)
         db_session().commit()
@@ -108,7 +101,7 @@ def change_retention(key: str):
 @bp.route("/<key>/")
 @roles_required("admin", "analyst")
 def show(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     definition = definition_of(survey)
     language = request.args.get("lang") if request.args.get("lang") in definition.languages else "en"
     country = request.args.get("country") or None
@@ -134,7 +127,7 @@ def _exported(survey: Survey) -> list[dict]:
 @bp.route("/<key>/responses.csv")
 @roles_required("admin", "analyst")
 def export_csv(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     text = responses_csv(definition_of(survey), _exported(survey))
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{survey.key}-responses.csv"'})
@@ -143,7 +136,7 @@ def export_csv(key: str):
 @bp.route("/<key>/responses.xlsx")
 @roles_required("admin", "analyst")
 def export_xlsx(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     data = responses_xlsx(definition_of(survey), _exported(survey))
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="{survey.key}-responses.xlsx"'})

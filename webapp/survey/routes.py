@@ -41,7 +41,7 @@ def definition_of(survey: Survey) -> SurveyDefinition:
     return _definitions[cache_key]
 
 
-def _survey(key: str) -> Survey:
+def survey_or_404(key: str) -> Survey:
     # The definition column stays unread: definition_of() has it parsed already.
     survey = db_session().scalar(select(Survey).options(defer(Survey.definition)).where(Survey.key == key))
     if survey is None:
@@ -64,7 +64,7 @@ def _survey_and_response(key: str) -> tuple[Survey, SurveyResponse | None]:
     """The survey and this browser's unfinished response to it, in one query (every page asks)."""
     response_key = session.get("responses", {}).get(key)
     if not response_key:
-        return _survey(key), None
+        return survey_or_404(key), None
     row = db_session().execute(
         select(Survey, SurveyResponse).options(defer(Survey.definition)).outerjoin(
             SurveyResponse, (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.key == response_key)
@@ -97,7 +97,7 @@ def index():
 
 @bp.route("/<key>/", methods=["GET", "POST"])
 def start(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     definition = definition_of(survey)
     language = _language(definition, request.values.get("lang"))
     if survey.status != "open":
@@ -117,7 +117,7 @@ def start(key: str):
 @bp.route("/<key>/resume/<token>")
 @limiter.limit("30 per minute")
 def resume(key: str, token: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     response = find_by_resume_token(db_session(), token)
     if response is None or response.survey_id != survey.id or response.status != "in_progress":
         definition = definition_of(survey)
@@ -127,6 +127,11 @@ def resume(key: str, token: str):
     _remember(survey, response, token)
     page_id = response.current_page or Flow(definition_of(survey), response.answers).first().id
     return redirect(url_for("survey.page", key=key, page_id=page_id))
+
+
+def _page_keys(page: Page) -> list[str]:
+    """Every answer key the page owns: saving the page replaces exactly these."""
+    return [key for question in page.questions for key in (question.answer_keys or (question.id,))]
 
 
 def _context(answers: dict, page: Page, instance: int | None) -> dict:
@@ -212,8 +217,7 @@ def page(key: str, page_id: str, instance: int | None = None):
     except AnswerError as error:
         form = page_form(definition, current, language, context, formdata=request.form)
         return _render_page(survey, definition, response, current, instance, form, error.errors, status=400)
-    page_keys = [k for q in current.questions for k in (q.answer_keys or (q.id,))]
-    save_answers(db_session(), response, answers, page_keys, page_id=current.id, instance=instance)
+    save_answers(db_session(), response, answers, _page_keys(current), page_id=current.id, instance=instance)
     if action == "add" and current.repeat and instance + 1 < current.repeat.max:
         db_session().commit()
         return redirect(url_for("survey.page", key=key, page_id=current.id, instance=instance + 1))
@@ -231,8 +235,7 @@ def _switch_language(survey, definition, response, current, instance, wanted, co
         abort(400, "This survey is not available in that language.")
     try:
         answers = read_answers(definition, current, response.language, request.form, context)
-        page_keys = [k for q in current.questions for k in (q.answer_keys or (q.id,))]
-        save_answers(db_session(), response, answers, page_keys, page_id=current.id, instance=instance)
+        save_answers(db_session(), response, answers, _page_keys(current), page_id=current.id, instance=instance)
         response.language = wanted
         db_session().commit()
         return redirect(url_for("survey.page", key=survey.key, page_id=current.id, instance=instance))
@@ -259,7 +262,7 @@ def _submit(survey: Survey, response: SurveyResponse):
 
 @bp.route("/<key>/done")
 def done(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     definition = definition_of(survey)
     receipt = session.pop("receipt", None)
     if not receipt or receipt.get("survey") != key:
@@ -272,7 +275,7 @@ def done(key: str):
 
 @bp.route("/<key>/privacy")
 def privacy(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     definition = definition_of(survey)
     language = _language(definition, request.args.get("lang"))
     notice = definition.text(definition.privacy_notice, language).replace(
@@ -284,7 +287,7 @@ def privacy(key: str):
 @bp.route("/<key>/withdraw", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def withdraw(key: str):
-    survey = _survey(key)
+    survey = survey_or_404(key)
     definition = definition_of(survey)
     language = _language(definition, request.values.get("lang"))
     if request.method == "POST":
