@@ -171,7 +171,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("ALMPO_DATABASE_URL"), required=False)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--per-client", type=int, default=25)
+    parser.add_argument("--flow-per-client", type=int, default=10,
+                        help="complete surveys per client, page by page (slow: about 20 requests each)")
+    parser.add_argument("--per-client", type=int, default=40, help="submissions per client and round")
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgresql"):
@@ -206,11 +209,22 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        Respondent(port).complete_survey()  # warm every worker's caches a little
-        flow_times, flow_ok, flow_elapsed = run_clients(port, args.clients, args.per_client, "complete_survey")
-        survey_times, survey_ok, survey_elapsed = run_clients(port, args.clients, args.per_client,
-                                                              "submit_last_page")
-        bare_times, bare_ok, bare_elapsed = run_clients(port, args.clients, args.per_client, "bare_submit")
+        # Warm every worker (parsed definition, form classes, compiled statements) on both paths,
+        # so that neither measurement pays for first requests.
+        _, warm_flow, _ = run_clients(port, args.workers * 2, 1, "complete_survey")
+        _, warm_bare, _ = run_clients(port, args.workers * 2, 2, "bare_submit")
+        flow_times, flow_ok, flow_elapsed = run_clients(port, args.clients, args.flow_per_client,
+                                                        "complete_survey")
+        # The two paths take turns, round after round, so that a slow moment of the machine weighs
+        # on both alike; rates are totals over the rounds.
+        survey_times, bare_times = [], []
+        survey_ok = bare_ok = 0
+        survey_elapsed = bare_elapsed = 0.0
+        for _ in range(args.rounds):
+            times, ok, elapsed = run_clients(port, args.clients, args.per_client, "submit_last_page")
+            survey_times, survey_ok, survey_elapsed = survey_times + times, survey_ok + ok, survey_elapsed + elapsed
+            times, ok, elapsed = run_clients(port, args.clients, args.per_client, "bare_submit")
+            bare_times, bare_ok, bare_elapsed = bare_times + times, bare_ok + ok, bare_elapsed + elapsed
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -219,7 +233,8 @@ def main() -> None:
         stored = session.scalar(select(func.count()).select_from(SurveyResponse).where(
             SurveyResponse.status == "submitted"))
     survey_rate, bare_rate = survey_ok / survey_elapsed, bare_ok / bare_elapsed
-    print(f"clients {args.clients} x {args.per_client}, gunicorn workers {args.workers}, PostgreSQL")
+    print(f"clients {args.clients} x {args.per_client} x {args.rounds} rounds, gunicorn workers {args.workers}, "
+          "PostgreSQL")
     print("path | submissions/s | p50 ms | p99 ms | acknowledged")
     print(f"whole survey, every page (20 requests) | {flow_ok / flow_elapsed:,.1f} | "
           f"{percentile(flow_times, .5):.0f} | {percentile(flow_times, .99):.0f} | {flow_ok}")
@@ -228,7 +243,7 @@ def main() -> None:
     print(f"bare INSERT | {bare_rate:,.1f} | {percentile(bare_times, .5):.1f} | {percentile(bare_times, .99):.1f} | "
           f"{bare_ok}")
     print(f"ratio submit/bare: {survey_rate / bare_rate:.3f}")
-    expected = flow_ok + survey_ok + bare_ok + 1  # the warm-up response counts too
+    expected = flow_ok + survey_ok + bare_ok + warm_flow + warm_bare  # the warm-up responses count too
     verdict = "OK" if stored == expected else "MISMATCH"
     print(f"stored submitted responses: {stored} (acknowledged {expected}) -> {verdict}")
 

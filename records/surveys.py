@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
@@ -23,13 +24,13 @@ from records.audit import record_action
 from records.configurations import create_source
 from records.errors import Conflict, NotFound, ValidationError
 from records.models import Practice, Source, Survey, SurveyContact, SurveyResponse
-from records.outbox import emit
+from records.outbox import change_and_emit, emit
 from records.practices import create_practice
 
 __all__ = [
-    "SubmittedPractice", "count_responses", "erase_response", "find_by_receipt", "find_by_resume_token",
-    "get_survey", "install_survey", "purge_expired", "save_answers", "set_retention", "set_survey_status",
-    "start_response", "submit_response", "token_hash",
+    "SubmittedPractice", "answers_with_page", "count_responses", "erase_response", "find_by_receipt",
+    "find_by_resume_token", "get_survey", "install_survey", "purge_expired", "save_answers", "set_retention",
+    "set_survey_status", "start_response", "submit_response", "token_hash",
 ]
 
 # Crockford's base32 without look-alikes: receipt codes are read aloud and typed by hand.
@@ -42,7 +43,9 @@ def token_hash(token: str) -> str:
 
 
 def _receipt_code() -> str:
-    raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(15))
+    """Fifteen random characters (75 bits), grouped by five for reading."""
+    number = secrets.randbits(75)
+    raw = "".join(_RECEIPT_ALPHABET[(number >> shift) & 31] for shift in range(0, 75, 5))
     return "-".join(raw[i:i + 5] for i in range(0, 15, 5))
 
 
@@ -111,7 +114,16 @@ def save_answers(session: Session, response: SurveyResponse, page_answers: dict[
     """Replace the answers of one page (or one instance of a repeated page) and remember the place."""
     if response.status != "in_progress":
         raise Conflict("This response has been submitted already; it cannot be changed.")
-    answers = dict(response.answers)
+    # A new dict, so that the JSON column is seen as changed.
+    response.answers = answers_with_page(response.answers, page_answers, page_keys, page_id=page_id,
+                                         instance=instance)
+    response.current_page = page_id
+
+
+def answers_with_page(answers: dict[str, Any], page_answers: dict[str, Any], page_keys: list[str], *,
+                      page_id: str, instance: int | None = None) -> dict[str, Any]:
+    """A copy of `answers` with one page's (or one repeated page instance's) answers replaced."""
+    answers = dict(answers)
     if instance is None:
         for key in page_keys:
             answers.pop(key, None)
@@ -122,9 +134,7 @@ def save_answers(session: Session, response: SurveyResponse, page_answers: dict[
             blocks.append({})
         blocks[instance] = page_answers
         answers[page_id] = blocks
-    # A new dict, so that the JSON column is seen as changed.
-    response.answers = answers
-    response.current_page = page_id
+    return answers
 
 
 @dataclass
@@ -171,28 +181,49 @@ def practices_in(answers: dict[str, Any], block_id: str = "F") -> list[Submitted
     return found
 
 
-def submit_response(session: Session, response: SurveyResponse, contact_keys: tuple[str, ...] = ()) -> str:
+# Built once: submitting is the busiest write of a survey. Only a response still in progress is
+# changed, so two submissions racing each other store one.
+_RESPONSES = SurveyResponse.__table__
+_SUBMITTED_VALUES = ("answers", "current_page", "status", "submitted_at", "updated_at", "receipt_code_hash",
+                     "country", "organisation_type")
+_SUBMIT = update(_RESPONSES).where(
+    _RESPONSES.c.id == bindparam("response_id"), _RESPONSES.c.status == "in_progress",
+).values({name: bindparam(f"new_{name}", type_=_RESPONSES.c[name].type) for name in _SUBMITTED_VALUES})
+
+
+def submit_response(session: Session, response: SurveyResponse, contact_keys: tuple[str, ...] = (),
+                    answers: dict[str, Any] | None = None) -> str:
     """Mark the response submitted and record the practices it shares; returns the receipt code.
 
-    Runs in the caller's transaction: a failure leaves the response in progress and nothing else.
-    Submitting twice is refused, so nothing is stored twice.
+    `answers`, when given, are the complete answers to store (the saved ones with the last page's);
+    by default the saved answers are submitted as they are. Runs in the caller's transaction: a
+    failure leaves the response in progress and nothing else. Submitting twice is refused, even by
+    two requests at the same moment, so nothing is stored twice.
     """
     if response.status == "submitted":
         raise Conflict("This response has been submitted already.")
     code = _receipt_code()
-    answers = dict(response.answers)
+    answers = dict(response.answers if answers is None else answers)
     for key in contact_keys:
         # Contact details go to their own table: exports and analyses of answers never see them.
         email = answers.pop(key, None)
         if email:
             session.add(SurveyContact(response_key=response.key, email=str(email)[:254]))
-    response.answers = answers
-    response.status = "submitted"
-    response.submitted_at = datetime.now(UTC)
-    response.receipt_code_hash = token_hash(code)
-    response.country = response.answers.get("A1")
-    response.organisation_type = response.answers.get("A2")
-    shared = practices_in(response.answers)
+    now = datetime.now(UTC)
+    values = {"answers": answers, "current_page": response.current_page, "status": "submitted",
+              "submitted_at": now, "updated_at": now, "receipt_code_hash": token_hash(code),
+              "country": answers.get("A1"), "organisation_type": answers.get("A2")}
+    shared = practices_in(answers)
+    # A plain UPDATE with its event rather than the unit of work: this is the one write every
+    # respondent makes.
+    event = change_and_emit(
+        session, _SUBMIT, {"response_id": response.id, **{f"new_{name}": value for name, value in values.items()}},
+        "survey_response.submitted", "survey_response", response.key, {"key": response.key, "practices": len(shared)})
+    if event is None:
+        raise Conflict("This response has been submitted already.")
+    for name, value in values.items():
+        # The object now says what the row says, with nothing left for the session to write.
+        set_committed_value(response, name, value)
     if shared:
         source_key = f"response-{response.key}"
         create_source(session, key=source_key, kind="survey_response", title="Survey response", actor="respondent")
@@ -202,8 +233,6 @@ def submit_response(session: Session, response: SurveyResponse, contact_keys: tu
                             description=practice.description, source_key=source_key,
                             target_groups=practice.target_groups, conditions=practice.conditions,
                             actor="respondent")
-    emit(session, "survey_response.submitted", "survey_response", response.key,
-         {"key": response.key, "practices": len(shared)})
     return code
 
 

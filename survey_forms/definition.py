@@ -102,6 +102,9 @@ class SurveyDefinition:
     consent_version: int
     pages: tuple[Page, ...]
     special_options: dict[str, Choice] = field(default_factory=dict)
+    # Things derived from the definition and costly to rebuild on every request (the form class of
+    # each page, per language and set of shown questions). Not part of the definition's identity.
+    derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def key(self) -> str:

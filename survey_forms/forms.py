@@ -130,19 +130,29 @@ def _fields(definition: SurveyDefinition, question: Question, language: str, sho
 def page_form(definition: SurveyDefinition, page: Page, language: str, answers: dict[str, Any],
               formdata=None) -> Form:
     """The page's form in `language`, filled with saved `answers` or with posted `formdata`."""
-    shown_ids = {q.id for q in visible_questions(page, answers)}
-    fields: dict[str, Any] = {}
-    for question in page.questions:
-        fields.update(_fields(definition, question, language, question.id in shown_ids))
-
-    class Meta:
-        locales = [language, "en"]
-        csrf = False  # the web app checks the CSRF token of every post
-
-    form_class = type("SurveyPageForm", (Form,), {"Meta": Meta, **fields})
+    shown_ids = frozenset(q.id for q in visible_questions(page, answers))
+    form_class = _form_class(definition, page, language, shown_ids)
     if formdata is not None:
         return form_class(formdata=formdata)
     return form_class(data=_form_data(page, answers))
+
+
+def _form_class(definition: SurveyDefinition, page: Page, language: str, shown_ids: frozenset[str]) -> type[Form]:
+    """The form class of a page; built once per language and set of shown questions (classes are
+    stateless, so every request can share them)."""
+    cache = definition.derived.setdefault("form_classes", {})
+    cache_key = (page.id, language, shown_ids)
+    if cache_key not in cache:
+        fields: dict[str, Any] = {}
+        for question in page.questions:
+            fields.update(_fields(definition, question, language, question.id in shown_ids))
+
+        class Meta:
+            locales = [language, "en"]
+            csrf = False  # the web app checks the CSRF token of every post
+
+        cache[cache_key] = type("SurveyPageForm", (Form,), {"Meta": Meta, **fields})
+    return cache[cache_key]
 
 
 def _form_data(page: Page, answers: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Flask, abort, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
@@ -62,7 +63,21 @@ class Anonymous(AnonymousUserMixin):
         return False
 
 
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its signing serializer made once per secret rather than
+    twice per request (every respondent's page reads and writes the session)."""
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = app.extensions.get("almpo.session_serializer")
+        if made is None or made[0] != keys:
+            made = (keys, super().get_signing_serializer(app))
+            app.extensions["almpo.session_serializer"] = made
+        return made[1]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SignedCookieSessions()
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.anonymous_user = Anonymous
@@ -113,8 +128,11 @@ def roles_required(*roles: str):
 
 
 def _add_security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    # A view may set its own value of any of these; the defaults fill in the rest (one pass over
+    # the response's headers, not one per default: every response goes through here).
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend([(name, value) for name, value in SECURITY_HEADERS.items()
+                             if name.lower() not in present])
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     # Pages for signed-in people must not be kept by shared caches. The session is read directly:

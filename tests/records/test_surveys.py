@@ -10,7 +10,7 @@ from graph.projector import initialise_graph, project_pending
 from ontology.vocab import NodeLabel, RelType
 from records.db import transaction
 from records.errors import Conflict
-from records.models import Practice, Source, Survey, SurveyResponse
+from records.models import OutboxEvent, Practice, Source, Survey, SurveyResponse
 from records.surveys import (
     erase_response,
     find_by_receipt,
@@ -93,6 +93,22 @@ def test_submitting_twice_is_refused_and_stores_nothing_twice(session_factory, s
     with pytest.raises(Conflict), transaction(session_factory) as session:
         submit_response(session, session.scalar(select(SurveyResponse)))
     assert _count(session_factory, Practice) == 1
+
+
+def test_two_submissions_of_one_response_racing_each_other_store_one(session_factory, survey):
+    # Two requests (say a double click) each read the response while it was still in progress.
+    _respond(session_factory, survey, {"A1": "FR", "A2": "pes_national"})
+    with session_factory() as first, session_factory() as second:
+        mine, theirs = first.scalar(select(SurveyResponse)), second.scalar(select(SurveyResponse))
+        receipt = submit_response(first, mine)
+        first.commit()
+        with pytest.raises(Conflict):
+            submit_response(second, theirs)
+        second.rollback()
+    with session_factory() as session:
+        assert find_by_receipt(session, receipt).status == "submitted"
+        assert session.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.event_type == "survey_response.submitted")) == 1
 
 
 def test_a_crash_mid_submit_leaves_no_partial_response(session_factory, survey, monkeypatch):

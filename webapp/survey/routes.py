@@ -7,12 +7,13 @@ token; the records keep only the token's hash.
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import defer, load_only
 
 from records.errors import Conflict
 from records.models import Survey, SurveyResponse
 from records.surveys import (
+    answers_with_page,
     erase_response,
     find_by_receipt,
     find_by_resume_token,
@@ -60,15 +61,24 @@ def _t(name: str, language: str, **values) -> str:
     return message(name, language, **values)
 
 
+# Built once: every page view and every answer runs it. Only what the pages need of the survey and
+# of a response in progress is read; anything else asked of them is an error rather than a hidden
+# extra query.
+_RESPONSE_IN_PROGRESS = (SurveyResponse.id, SurveyResponse.key, SurveyResponse.survey_id, SurveyResponse.language,
+                         SurveyResponse.status, SurveyResponse.answers, SurveyResponse.current_page)
+_SURVEY_AND_RESPONSE = select(Survey, SurveyResponse).options(
+    load_only(Survey.id, Survey.key, Survey.status, raiseload=True),
+    load_only(*_RESPONSE_IN_PROGRESS, raiseload=True)).outerjoin(
+    SurveyResponse, (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.key == bindparam("response_key"))
+    & (SurveyResponse.status == "in_progress")).where(Survey.key == bindparam("survey_key"))
+
+
 def _survey_and_response(key: str) -> tuple[Survey, SurveyResponse | None]:
     """The survey and this browser's unfinished response to it, in one query (every page asks)."""
     response_key = session.get("responses", {}).get(key)
     if not response_key:
         return survey_or_404(key), None
-    row = db_session().execute(
-        select(Survey, SurveyResponse).options(defer(Survey.definition)).outerjoin(
-            SurveyResponse, (SurveyResponse.survey_id == Survey.id) & (SurveyResponse.key == response_key)
-            & (SurveyResponse.status == "in_progress")).where(Survey.key == key)).first()
+    row = db_session().execute(_SURVEY_AND_RESPONSE, {"survey_key": key, "response_key": response_key}).first()
     if row is None:
         abort(404)
     return row[0], row[1]
@@ -85,6 +95,16 @@ def _my_response(survey: Survey) -> SurveyResponse | None:
 def _remember(survey: Survey, response: SurveyResponse, token: str) -> None:
     session["responses"] = {**session.get("responses", {}), survey.key: response.key}
     session["resume"] = {**session.get("resume", {}), survey.key: token}
+
+
+def _forget(survey: Survey) -> None:
+    """This browser no longer has a response in progress to `survey` (the cookie keeps only the rest)."""
+    for name in ("responses", "resume"):
+        kept = {k: v for k, v in session.get(name, {}).items() if k != survey.key}
+        if kept:
+            session[name] = kept
+        else:
+            session.pop(name, None)
 
 
 @bp.route("/")
@@ -217,16 +237,19 @@ def page(key: str, page_id: str, instance: int | None = None):
     except AnswerError as error:
         form = page_form(definition, current, language, context, formdata=request.form)
         return _render_page(survey, definition, response, current, instance, form, error.errors, status=400)
-    save_answers(db_session(), response, answers, _page_keys(current), page_id=current.id, instance=instance)
     if action == "add" and current.repeat and instance + 1 < current.repeat.max:
+        save_answers(db_session(), response, answers, _page_keys(current), page_id=current.id, instance=instance)
         db_session().commit()
         return redirect(url_for("survey.page", key=key, page_id=current.id, instance=instance + 1))
-    following = Flow(definition, response.answers).next(current)
-    if following is not None:
-        response.current_page = following.id  # where the resume link leads
-        db_session().commit()
-        return redirect(url_for("survey.page", key=key, page_id=following.id))
-    return _submit(survey, response)
+    complete = answers_with_page(response.answers, answers, _page_keys(current), page_id=current.id,
+                                 instance=instance)
+    following = Flow(definition, complete).next(current)
+    if following is None:
+        return _submit(survey, response, complete)
+    save_answers(db_session(), response, answers, _page_keys(current), page_id=current.id, instance=instance)
+    response.current_page = following.id  # where the resume link leads
+    db_session().commit()
+    return redirect(url_for("survey.page", key=key, page_id=following.id))
 
 
 def _switch_language(survey, definition, response, current, instance, wanted, context):
@@ -246,17 +269,16 @@ def _switch_language(survey, definition, response, current, instance, wanted, co
         return _render_page(survey, definition, response, current, instance, form)
 
 
-def _submit(survey: Survey, response: SurveyResponse):
+def _submit(survey: Survey, response: SurveyResponse, answers: dict):
     try:
         contact_keys = tuple(q.id for _, q in definition_of(survey).questions() if q.type == "email")
-        code = submit_response(db_session(), response, contact_keys)
+        code = submit_response(db_session(), response, contact_keys, answers)
         db_session().commit()
     except Conflict:
         db_session().rollback()
         return redirect(url_for("survey.done", key=survey.key))
     session["receipt"] = {"survey": survey.key, "code": code, "language": response.language}
-    session["responses"] = {k: v for k, v in session.get("responses", {}).items() if k != survey.key}
-    session["resume"] = {k: v for k, v in session.get("resume", {}).items() if k != survey.key}
+    _forget(survey)
     return redirect(url_for("survey.done", key=survey.key))
 
 
