@@ -22,6 +22,7 @@ HOW_TO = {
     "neo4j": "run `make test` (it resolves Neo4j 5.26 from Maven Central and starts it; needs Java 17 "
              "and Maven), or set ALMPO_TEST_NEO4J_URI=bolt://127.0.0.1:PORT",
     "browser": "install Chromium (`apt-get install chromium`) or set ALMPO_TEST_CHROMIUM to its path",
+    "shared data": "put the shared data folder (with cmo_dev.jsonl) beside the repository, as CI has it",
 }
 
 
@@ -44,3 +45,11 @@ def shared_data_dir() -> Path | None:
     """The real data beside the repository (in a user's clone it is absent)."""
     path = Path(__file__).resolve().parents[1].parent / "shared" / "data"
     return path if path.is_dir() else None
+
+
+def require_shared_data(name: str) -> Path:
+    """A file of the shared data; skipped without it, except under CI=true where it must be there."""
+    folder = shared_data_dir()
+    if folder is None or not (folder / name).is_file():
+        missing("shared data", f"no {name} beside the repository")
+    return folder / name

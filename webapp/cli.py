@@ -14,6 +14,7 @@ from sqlalchemy import select
 from exports.registry import write_export
 from graph.errors import GraphError
 from graph.projector import initialise_graph, pending_events, project_pending
+from nlp.cli import nlp_cli
 from records.db import transaction
 from records.demo import load_demo_content
 from records.errors import RecordsError
@@ -46,6 +47,8 @@ survey_cli = AppGroup("survey", help="Surveys: install definitions, open and clo
 def register_commands(app) -> None:
     for group in (db_cli, users_cli, demo_cli, graph_cli, export_cli, survey_cli):
         app.cli.add_command(group)
+    # Extraction and evaluation need no database or app state: a plain click group.
+    app.cli.add_command(nlp_cli)
 
 
 def _fail(message: str) -> None:

@@ -1,0 +1,112 @@
+"""`almpo nlp ...`: extraction and evaluation from the command line (no web app needed)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+from nlp.corpus import LineError, Passage, read_passages, read_predictions
+
+__all__ = ["nlp_cli"]
+
+# Exit status when some input lines were unusable (the others were processed).
+SKIPPED_LINES = 2
+
+
+@click.group("nlp", help="Context, Mechanism and Outcome spans: extraction and evaluation.")
+def nlp_cli() -> None:
+    pass
+
+
+def _report_errors(errors: list[LineError]) -> None:
+    for error in errors:
+        click.secho(f"skipped {error}", fg="yellow", err=True)
+    if errors:
+        click.secho(f"{len(errors)} line(s) skipped; the others were processed.", fg="yellow", err=True)
+
+
+def _extract_passages(passages: list[Passage], lang: str | None) -> dict[int, object]:
+    """Extractions of passages, grouped by their language so each group is one batch."""
+    from nlp.extract import extract
+
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    for n, passage in enumerate(passages):
+        groups[passage.lang or lang].append(n)
+    found: dict[int, object] = {}
+    for group_lang, members in groups.items():
+        for n, extraction in zip(members, extract([passages[m].text for m in members], group_lang), strict=True):
+            found[n] = extraction
+    return found
+
+
+@nlp_cli.command("extract", help="Propose spans for each line of IN (JSON Lines with \"id\", \"text\" and "
+                                 "optionally \"lang\"); write one JSON line per input line.")
+@click.argument("source", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the proposals (JSON Lines).")
+@click.option("--lang", default=None, help="Language of lines that do not say (default: detected).")
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000),
+              help="Lines read and processed together.")
+def extract_command(source: Path, out: Path, lang: str | None, batch_size: int) -> None:
+    errors: list[LineError] = []
+    with source.open(encoding="utf-8", errors="replace") as counting:
+        total = sum(1 for line in counting if line.strip())
+    written = 0
+    with out.open("w", encoding="utf-8") as sink, click.progressbar(
+            length=total, label="Extracting", file=sys.stderr, show_pos=True) as progress:
+        batch: list[Passage] = []
+
+        def flush() -> None:
+            nonlocal written
+            found = _extract_passages(batch, lang)
+            for n, passage in enumerate(batch):
+                sink.write(json.dumps(found[n].as_json(passage.id), ensure_ascii=False) + "\n")
+            written += len(batch)
+            progress.update(len(batch))
+            batch.clear()
+
+        for passage in read_passages(source, errors):
+            batch.append(passage)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+    click.echo(f"{written} passage(s) written to {out}", err=True)
+    _report_errors(errors)
+    if errors:
+        sys.exit(SKIPPED_LINES)
+
+
+@nlp_cli.command("evaluate", help="Score proposals against annotated passages, as the CMO annotation "
+                                  "guidelines define it (token and passage level, per label, macro and micro).")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Annotated passages (JSON Lines with \"spans\").")
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Proposals to score (output of `almpo nlp extract`); by default the gold texts are extracted now.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate_command(gold: Path, pred: Path | None, as_json: bool) -> None:
+    from nlp.evaluate import format_scores, score_passages
+
+    errors: list[LineError] = []
+    passages = list(read_passages(gold, errors, need_spans=True))
+    if pred is None:
+        extractions = _extract_passages(passages, None)
+        predicted = {n: [(s.start, s.end, s.label) for s in extractions[n].spans] for n in range(len(passages))}
+    else:
+        by_id = {key: [(s.start, s.end, s.label) for s in spans]
+                 for key, spans in read_predictions(pred, errors).items()}
+        missing = [p.id for p in passages if p.id not in by_id]
+        if missing:
+            click.secho(f"{len(missing)} gold passage(s) have no proposal and count as none: "
+                        + ", ".join(missing[:10]), fg="yellow", err=True)
+        predicted = {n: by_id.get(p.id, []) for n, p in enumerate(passages)}
+    scores = score_passages((p.text, p.lang, [(s.start, s.end, s.label) for s in p.spans], predicted[n])
+                            for n, p in enumerate(passages))
+    click.echo(json.dumps(scores.as_dict(), indent=2) if as_json else format_scores(scores))
+    _report_errors(errors)
+    if errors:
+        sys.exit(SKIPPED_LINES)
