@@ -29,7 +29,13 @@ def _report_errors(errors: list[LineError]) -> None:
         click.secho(f"{len(errors)} line(s) skipped; the others were processed.", fg="yellow", err=True)
 
 
-def _extract_passages(passages: list[Passage], lang: str | None) -> dict[int, object]:
+_MODELS = click.option("--models", type=click.Path(file_okay=False, path_type=Path), default=None,
+                       envvar="ALMPO_NLP_MODELS", show_envvar=True,
+                       help="Folder of trained models (from `almpo nlp train`); its current model is combined "
+                            "with the rules. Without it, the rules alone propose.")
+
+
+def _extract_passages(passages: list[Passage], lang: str | None, models: Path | None = None) -> dict[int, object]:
     """Extractions of passages, grouped by their language so each group is one batch."""
     from nlp.extract import extract
 
@@ -38,7 +44,8 @@ def _extract_passages(passages: list[Passage], lang: str | None) -> dict[int, ob
         groups[passage.lang or lang].append(n)
     found: dict[int, object] = {}
     for group_lang, members in groups.items():
-        for n, extraction in zip(members, extract([passages[m].text for m in members], group_lang), strict=True):
+        texts = [passages[m].text for m in members]
+        for n, extraction in zip(members, extract(texts, group_lang, models=models), strict=True):
             found[n] = extraction
     return found
 
@@ -51,7 +58,8 @@ def _extract_passages(passages: list[Passage], lang: str | None) -> dict[int, ob
 @click.option("--lang", default=None, help="Language of lines that do not say (default: detected).")
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000),
               help="Lines read and processed together.")
-def extract_command(source: Path, out: Path, lang: str | None, batch_size: int) -> None:
+@_MODELS
+def extract_command(source: Path, out: Path, lang: str | None, batch_size: int, models: Path | None) -> None:
     errors: list[LineError] = []
     with source.open(encoding="utf-8", errors="replace") as counting:
         total = sum(1 for line in counting if line.strip())
@@ -62,7 +70,7 @@ def extract_command(source: Path, out: Path, lang: str | None, batch_size: int) 
 
         def flush() -> None:
             nonlocal written
-            found = _extract_passages(batch, lang)
+            found = _extract_passages(batch, lang, models)
             for n, passage in enumerate(batch):
                 sink.write(json.dumps(found[n].as_json(passage.id), ensure_ascii=False) + "\n")
             written += len(batch)
@@ -88,13 +96,14 @@ def extract_command(source: Path, out: Path, lang: str | None, batch_size: int) 
 @click.option("--pred", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Proposals to score (output of `almpo nlp extract`); by default the gold texts are extracted now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate_command(gold: Path, pred: Path | None, as_json: bool) -> None:
+@_MODELS
+def evaluate_command(gold: Path, pred: Path | None, as_json: bool, models: Path | None) -> None:
     from nlp.evaluate import format_scores, score_passages
 
     errors: list[LineError] = []
     passages = list(read_passages(gold, errors, need_spans=True))
     if pred is None:
-        extractions = _extract_passages(passages, None)
+        extractions = _extract_passages(passages, None, models)
         predicted = {n: [(s.start, s.end, s.label) for s in extractions[n].spans] for n in range(len(passages))}
     else:
         by_id = {key: [(s.start, s.end, s.label) for s in spans]
@@ -110,3 +119,35 @@ def evaluate_command(gold: Path, pred: Path | None, as_json: bool) -> None:
     _report_errors(errors)
     if errors:
         sys.exit(SKIPPED_LINES)
+
+
+@nlp_cli.command("train", help="Train a span model on annotated passages, write it with its model card, and make "
+                               "it current only if it beats the current model on the same held-out passages.")
+@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              required=True, help="Annotated passages (JSON Lines with \"spans\"); repeat for several files.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Models folder: the new model goes to OUT/<version>/, the current one is named in OUT/current.json.")
+@click.option("--epochs", default=30, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--held-out", "held_out", default=0.2, show_default=True, type=click.FloatRange(0.05, 0.5),
+              help="Share of the passages of each language held out for measuring and choosing.")
+@click.option("--seed", default=0, show_default=True, type=int)
+def train_command(data: tuple[Path, ...], out: Path, epochs: int, held_out: float, seed: int) -> None:
+    from nlp.train import train
+
+    errors: list[LineError] = []
+    passages = [p for path in data for p in read_passages(path, errors, need_spans=True)]
+    _report_errors(errors)
+    out.mkdir(parents=True, exist_ok=True)
+    with click.progressbar(length=epochs, label="Training", file=sys.stderr) as progress:
+        try:
+            card = train(passages, out, data_names=[path.name for path in data], epochs=epochs,
+                         held_out_share=held_out, seed=seed, progress=lambda epoch, score: progress.update(1))
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+    chosen = card["scores"][card["mode"]]["token"]["macro_f1"]
+    rules = card["scores"]["rules"]["token"]["macro_f1"]
+    click.echo(f"{card['version']}: held-out token macro F1 {chosen:.3f} as {card['mode']} "
+               f"(rules alone {rules:.3f}); model card in {out / card['version'] / 'card.md'}")
+    click.echo("now the current model" if card["promoted"] else
+               f"not better than the current model {card['current_before']['version']} "
+               f"({card['current_before']['held_out_macro_f1']:.3f}); the current one stays")

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from nlp.languages import MULTILINGUAL, SUPPORTED, detect_language
 from nlp.pipeline import MAX_PIECE_CHARS, get_pipeline
@@ -126,20 +127,25 @@ def _pieces_of(index: int, text: str, lang: str | None, notes: list[str]) -> lis
     return pieces
 
 
-def _configurations(doc, spans: list[ProposedSpan], first_index: int) -> list[ProposedConfiguration]:
+def _units(doc) -> tuple[str, list[tuple[int, int]]]:
+    """The stretches of a piece that configurations may not cross: speaker turns, else sentences."""
     turns = list(doc.spans.get("turns", []))
-    unit = "turn" if turns else "sentence"
+    if turns:
+        return "turn", [(t.start_char, t.end_char) for t in turns]
+    return "sentence", [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def _configurations(unit: str, bounds: list[tuple[int, int]], spans: list[ProposedSpan], members: range,
+                    offset: int) -> list[ProposedConfiguration]:
     groups: dict[int, list[int]] = defaultdict(list)
-    for n, span in enumerate(doc.spans["cmo"]):
-        if turns:
-            key = next((t for t, turn in enumerate(turns) if turn.start <= span.start < turn.end), -1)
-        else:
-            key = span.sent.start
-        groups[key].append(first_index + n)
+    for index in members:
+        start = spans[index].start - offset
+        key = next((n for n, (low, high) in enumerate(bounds) if low <= start < high), -1)
+        groups[key].append(index)
     found = []
-    for members in groups.values():
+    for indexes in groups.values():
         by_label = defaultdict(list)
-        for index in members:
+        for index in indexes:
             by_label[spans[index].label].append(index)
         for mechanism in by_label["MECHANISM"]:
             if not by_label["OUTCOME"]:
@@ -151,30 +157,60 @@ def _configurations(doc, spans: list[ProposedSpan], first_index: int) -> list[Pr
     return found
 
 
-def extract_iter(texts: Iterable[str], lang: str | None = None, *, batch_size: int = 64) -> Iterator[Extraction]:
+def _piece_spans(doc, piece: _Piece, model) -> list[ProposedSpan]:
+    """The piece's spans from the rules and, with a trained model, combined as its card says."""
+    rule_spans = {(s.start_char, s.end_char, s.label_): s for s in doc.spans["cmo"]}
+    if model is None or piece.lang == MULTILINGUAL:
+        chosen = sorted(rule_spans)
+    else:
+        from nlp.train import combine
+
+        chosen = combine(list(rule_spans), model.spans(piece.text), model.mode)
+    found = []
+    for start, end, label in chosen:
+        rule = rule_spans.get((start, end, label))
+        found.append(ProposedSpan(
+            start=piece.offset + start, end=piece.offset + end, label=label,
+            score=rule._.cmo_score if rule is not None else model.precision.get(label, 0.5),
+            concept=rule._.cmo_concept if rule is not None else None,
+            evidence=rule._.cmo_evidence if rule is not None else f"model:{model.version}",
+            text=piece.text[start:end]))
+    return found
+
+
+def extract_iter(texts: Iterable[str], lang: str | None = None, *, batch_size: int = 64,
+                 models: str | Path | None = None) -> Iterator[Extraction]:
     """Like `extract`, one extraction at a time, reading `texts` in batches (for long inputs)."""
+    model = None
+    if models is not None:
+        from nlp.train import load_model
+
+        model = load_model(Path(models))
     batch: list[str] = []
     for text in texts:
         batch.append(text)
         if len(batch) >= batch_size:
-            yield from _extract_batch(batch, lang)
+            yield from _extract_batch(batch, lang, model)
             batch = []
     if batch:
-        yield from _extract_batch(batch, lang)
+        yield from _extract_batch(batch, lang, model)
 
 
-def extract(texts: Iterable[str] | str, lang: str | None = None, *, batch_size: int = 64) -> list[Extraction]:
+def extract(texts: Iterable[str] | str, lang: str | None = None, *, batch_size: int = 64,
+            models: str | Path | None = None) -> list[Extraction]:
     """Proposed spans and configurations for each text, in order.
 
     `lang` applies to every text; without it, each paragraph's language is detected. A language
     without its own pipeline gets the multilingual rules, and the extraction says so in its notes.
+    `models` is a folder of trained models (see `nlp.train`): its current model is combined with
+    the rules as its model card says; without one, the rules alone propose.
     """
     if isinstance(texts, str):
         texts = [texts]
-    return list(extract_iter(texts, lang, batch_size=batch_size))
+    return list(extract_iter(texts, lang, batch_size=batch_size, models=models))
 
 
-def _extract_batch(texts: list[str], lang: str | None) -> list[Extraction]:
+def _extract_batch(texts: list[str], lang: str | None, model=None) -> list[Extraction]:
     results = [Extraction(lang=None) for _ in texts]
     pieces: list[_Piece] = []
     for index, text in enumerate(texts):
@@ -195,12 +231,10 @@ def _extract_batch(texts: list[str], lang: str | None) -> list[Extraction]:
             result = results[piece.text_index]
             language_chars[piece.text_index][piece_lang] += len(piece.text)
             first_index = len(result.spans)
-            for span in doc.spans["cmo"]:
-                result.spans.append(ProposedSpan(
-                    start=piece.offset + span.start_char, end=piece.offset + span.end_char, label=span.label_,
-                    score=span._.cmo_score, concept=span._.cmo_concept, evidence=span._.cmo_evidence,
-                    text=span.text))
-            result.configurations.extend(_configurations(doc, result.spans, first_index))
+            result.spans.extend(_piece_spans(doc, piece, model))
+            unit, bounds = _units(doc)
+            result.configurations.extend(_configurations(
+                unit, bounds, result.spans, range(first_index, len(result.spans)), piece.offset))
     for index, result in enumerate(results):
         counts = language_chars.get(index)
         if counts:
