@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import click
@@ -35,21 +34,6 @@ _MODELS = click.option("--models", type=click.Path(file_okay=False, path_type=Pa
                             "with the rules. Without it, the rules alone propose.")
 
 
-def _extract_passages(passages: list[Passage], lang: str | None, models: Path | None = None) -> dict[int, object]:
-    """Extractions of passages, grouped by their language so each group is one batch."""
-    from nlp.extract import extract
-
-    groups: dict[str | None, list[int]] = defaultdict(list)
-    for n, passage in enumerate(passages):
-        groups[passage.lang or lang].append(n)
-    found: dict[int, object] = {}
-    for group_lang, members in groups.items():
-        texts = [passages[m].text for m in members]
-        for n, extraction in zip(members, extract(texts, group_lang, models=models), strict=True):
-            found[n] = extraction
-    return found
-
-
 @nlp_cli.command("extract", help="Propose spans for each line of IN (JSON Lines with \"id\", \"text\" and "
                                  "optionally \"lang\"); write one JSON line per input line.")
 @click.argument("source", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -60,6 +44,8 @@ def _extract_passages(passages: list[Passage], lang: str | None, models: Path | 
               help="Lines read and processed together.")
 @_MODELS
 def extract_command(source: Path, out: Path, lang: str | None, batch_size: int, models: Path | None) -> None:
+    from nlp.extract import extract_passages  # spaCy loads only for the commands that need it
+
     errors: list[LineError] = []
     with source.open(encoding="utf-8", errors="replace") as counting:
         total = sum(1 for line in counting if line.strip())
@@ -70,9 +56,8 @@ def extract_command(source: Path, out: Path, lang: str | None, batch_size: int, 
 
         def flush() -> None:
             nonlocal written
-            found = _extract_passages(batch, lang, models)
-            for n, passage in enumerate(batch):
-                sink.write(json.dumps(found[n].as_json(passage.id), ensure_ascii=False) + "\n")
+            for passage, extraction in zip(batch, extract_passages(batch, lang, models=models), strict=True):
+                sink.write(json.dumps(extraction.as_json(passage.id), ensure_ascii=False) + "\n")
             written += len(batch)
             progress.update(len(batch))
             batch.clear()
@@ -99,12 +84,13 @@ def extract_command(source: Path, out: Path, lang: str | None, batch_size: int, 
 @_MODELS
 def evaluate_command(gold: Path, pred: Path | None, as_json: bool, models: Path | None) -> None:
     from nlp.evaluate import format_scores, score_passages
+    from nlp.extract import extract_passages
 
     errors: list[LineError] = []
     passages = list(read_passages(gold, errors, need_spans=True))
     if pred is None:
-        extractions = _extract_passages(passages, None, models)
-        predicted = {n: [(s.start, s.end, s.label) for s in extractions[n].spans] for n in range(len(passages))}
+        predicted = [[(s.start, s.end, s.label) for s in extraction.spans]
+                     for extraction in extract_passages(passages, models=models)]
     else:
         by_id = {key: [(s.start, s.end, s.label) for s in spans]
                  for key, spans in read_predictions(pred, errors).items()}
@@ -112,7 +98,7 @@ def evaluate_command(gold: Path, pred: Path | None, as_json: bool, models: Path 
         if missing:
             click.secho(f"{len(missing)} gold passage(s) have no proposal and count as none: "
                         + ", ".join(missing[:10]), fg="yellow", err=True)
-        predicted = {n: by_id.get(p.id, []) for n, p in enumerate(passages)}
+        predicted = [by_id.get(p.id, []) for p in passages]
     scores = score_passages((p.text, p.lang, [(s.start, s.end, s.label) for s in p.spans], predicted[n])
                             for n, p in enumerate(passages))
     click.echo(json.dumps(scores.as_dict(), indent=2) if as_json else format_scores(scores))

@@ -100,15 +100,10 @@ def read_predictions(path: Path | str, errors: list[LineError]) -> dict[str, lis
     return found
 
 
-def read_passages(path: Path | str, errors: list[LineError], *, need_spans: bool = False,
-                  lines: Iterable[str] | None = None) -> Iterator[Passage]:
+def read_passages(path: Path | str, errors: list[LineError], *, need_spans: bool = False) -> Iterator[Passage]:
     """The passages of a JSON Lines file, in order; bad lines go to `errors` and are skipped."""
-    name = str(path)
-    if lines is not None:
-        yield from _read_lines(name, lines, errors, need_spans)
-        return
     with Path(path).open(encoding="utf-8", errors="replace") as source:
-        yield from _read_lines(name, source, errors, need_spans)
+        yield from _read_lines(str(path), source, errors, need_spans)
 
 
 def _read_lines(name: str, lines: Iterable[str], errors: list[LineError], need_spans: bool) -> Iterator[Passage]:

@@ -10,16 +10,19 @@ stated beside it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from nlp.corpus import Passage
 from nlp.languages import MULTILINGUAL, SUPPORTED, detect_language
 from nlp.pipeline import MAX_PIECE_CHARS, get_pipeline
+from nlp.train import TrainedModel, combine, load_model
 
-__all__ = ["Extraction", "ProposedConfiguration", "ProposedSpan", "extract", "extract_iter"]
+__all__ = ["Extraction", "ProposedConfiguration", "ProposedSpan", "extract", "extract_iter", "extract_passages"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # Shorter paragraphs say too little to tell their language; they take their neighbour's.
@@ -98,19 +101,15 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
 
 def _pieces_of(index: int, text: str, lang: str | None, notes: list[str]) -> list[_Piece]:
     """The text cut into pieces of one language each, consecutive paragraphs of a language together."""
-    if lang is not None:
-        if lang not in SUPPORTED:
-            notes.append(f"Language {lang!r} is not supported (supported: {', '.join(SUPPORTED)}); "
-                         "only the multilingual rules were applied.")
-            lang = MULTILINGUAL
-        fixed = lang
-    else:
-        fixed = None
-    pieces: list[_Piece] = []
+    if lang is not None and lang not in SUPPORTED:
+        notes.append(f"Language {lang!r} is not supported (supported: {', '.join(SUPPORTED)}); "
+                     "only the multilingual rules were applied.")
+        lang = MULTILINGUAL
+    spans: list[list] = []  # [start, end, language] of each piece, in text order
     previous = None
     for offset, paragraph in _paragraphs(text):
-        if fixed:
-            piece_lang = fixed
+        if lang:
+            piece_lang = lang
         elif sum(ch.isalpha() for ch in paragraph[:200]) >= _MIN_DETECT_CHARS or previous is None:
             detected, _ = detect_language(paragraph[:1000])
             piece_lang = detected if detected in SUPPORTED else MULTILINGUAL
@@ -119,12 +118,13 @@ def _pieces_of(index: int, text: str, lang: str | None, notes: list[str]) -> lis
                              "only the multilingual rules were applied to it.")
         else:
             piece_lang = previous
-        if pieces and pieces[-1].lang == piece_lang and len(pieces[-1].text) + len(paragraph) <= MAX_PIECE_CHARS:
-            pieces[-1].text += paragraph
+        end = offset + len(paragraph)
+        if spans and spans[-1][2] == piece_lang and end - spans[-1][0] <= MAX_PIECE_CHARS:
+            spans[-1][1] = end
         else:
-            pieces.append(_Piece(index, offset, paragraph, piece_lang))
+            spans.append([offset, end, piece_lang])
         previous = piece_lang
-    return pieces
+    return [_Piece(index, start, text[start:end], piece_lang) for start, end, piece_lang in spans]
 
 
 def _units(doc) -> tuple[str, list[tuple[int, int]]]:
@@ -137,19 +137,21 @@ def _units(doc) -> tuple[str, list[tuple[int, int]]]:
 
 def _configurations(unit: str, bounds: list[tuple[int, int]], spans: list[ProposedSpan], members: range,
                     offset: int) -> list[ProposedConfiguration]:
+    starts = [low for low, _ in bounds]
     groups: dict[int, list[int]] = defaultdict(list)
     for index in members:
         start = spans[index].start - offset
-        key = next((n for n, (low, high) in enumerate(bounds) if low <= start < high), -1)
-        groups[key].append(index)
+        unit_index = bisect.bisect_right(starts, start) - 1
+        inside = unit_index >= 0 and start < bounds[unit_index][1]
+        groups[unit_index if inside else -1].append(index)
     found = []
     for indexes in groups.values():
         by_label = defaultdict(list)
         for index in indexes:
             by_label[spans[index].label].append(index)
+        if not by_label["OUTCOME"]:
+            continue
         for mechanism in by_label["MECHANISM"]:
-            if not by_label["OUTCOME"]:
-                continue
             chosen = [mechanism, *by_label["CONTEXT"], *by_label["OUTCOME"]]
             found.append(ProposedConfiguration(
                 mechanism=mechanism, contexts=by_label["CONTEXT"], outcomes=by_label["OUTCOME"], unit=unit,
@@ -157,14 +159,12 @@ def _configurations(unit: str, bounds: list[tuple[int, int]], spans: list[Propos
     return found
 
 
-def _piece_spans(doc, piece: _Piece, model) -> list[ProposedSpan]:
+def _piece_spans(doc, piece: _Piece, model: TrainedModel | None) -> list[ProposedSpan]:
     """The piece's spans from the rules and, with a trained model, combined as its card says."""
     rule_spans = {(s.start_char, s.end_char, s.label_): s for s in doc.spans["cmo"]}
     if model is None or piece.lang == MULTILINGUAL:
         chosen = sorted(rule_spans)
     else:
-        from nlp.train import combine
-
         chosen = combine(list(rule_spans), model.spans(piece.text), model.mode)
     found = []
     for start, end, label in chosen:
@@ -181,11 +181,7 @@ def _piece_spans(doc, piece: _Piece, model) -> list[ProposedSpan]:
 def extract_iter(texts: Iterable[str], lang: str | None = None, *, batch_size: int = 64,
                  models: str | Path | None = None) -> Iterator[Extraction]:
     """Like `extract`, one extraction at a time, reading `texts` in batches (for long inputs)."""
-    model = None
-    if models is not None:
-        from nlp.train import load_model
-
-        model = load_model(Path(models))
+    model = load_model(Path(models)) if models is not None else None
     batch: list[str] = []
     for text in texts:
         batch.append(text)
@@ -210,7 +206,22 @@ def extract(texts: Iterable[str] | str, lang: str | None = None, *, batch_size: 
     return list(extract_iter(texts, lang, batch_size=batch_size, models=models))
 
 
-def _extract_batch(texts: list[str], lang: str | None, model=None) -> list[Extraction]:
+def extract_passages(passages: list[Passage], lang: str | None = None, *,
+                     models: str | Path | None = None) -> list[Extraction]:
+    """Extractions of passages in order, each in its own language if it names one, else in `lang`
+    (passages of one language go through as one batch)."""
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    for n, passage in enumerate(passages):
+        groups[passage.lang or lang].append(n)
+    found: list[Extraction | None] = [None] * len(passages)
+    for group_lang, members in groups.items():
+        texts = [passages[n].text for n in members]
+        for n, extraction in zip(members, extract(texts, group_lang, models=models), strict=True):
+            found[n] = extraction
+    return found
+
+
+def _extract_batch(texts: list[str], lang: str | None, model: TrainedModel | None = None) -> list[Extraction]:
     results = [Extraction(lang=None) for _ in texts]
     pieces: list[_Piece] = []
     for index, text in enumerate(texts):

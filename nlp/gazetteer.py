@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from ontology.concepts import LANGUAGES, concept_index
+from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 
 __all__ = ["GazetteerEntry", "gazetteer"]
@@ -72,6 +72,3 @@ def gazetteer(lang: str) -> tuple[GazetteerEntry, ...]:
                 entries.append(GazetteerEntry(name, "CONTEXT", f"{Scheme.NUTS2021.value}:{concept.code}", 0.6))
     return tuple(entries)
 
-
-def supported_languages() -> tuple[str, ...]:
-    return LANGUAGES

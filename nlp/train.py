@@ -89,13 +89,9 @@ def combine(rules: Spans, model: Spans, mode: str) -> Spans:
 
 
 def _rule_spans(passages: list[Passage]) -> list[Spans]:
-    from nlp.extract import extract
+    from nlp.extract import extract_passages  # nlp.extract uses this module's models
 
-    found = []
-    for passage in passages:
-        [extraction] = extract([passage.text], passage.lang)
-        found.append([(s.start, s.end, s.label) for s in extraction.spans])
-    return found
+    return [[(s.start, s.end, s.label) for s in extraction.spans] for extraction in extract_passages(passages)]
 
 
 def _score(passages: list[Passage], predictions: list[Spans]) -> Scores:

@@ -6,6 +6,8 @@ describes: a rolled-back change leaves no event behind.
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import bindparam, func, insert, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, UpdateBase
@@ -25,11 +27,19 @@ _EVENTS = OutboxEvent.__table__
 _COLUMNS = ("occurred_at", "event_type", "aggregate_type", "aggregate_key", "payload")
 _EVENT_VALUES = tuple(bindparam(name, type_=_EVENTS.c[name].type) for name in _COLUMNS)
 _INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+
+
+def _insert_event_from(rows, heading_cte=None) -> Insert:
+    """An INSERT of one event from `rows`; a data-modifying WITH must head the whole statement,
+    hence `heading_cte` goes on the INSERT itself."""
+    statement = insert(_EVENTS) if heading_cte is None else insert(_EVENTS).add_cte(heading_cte)
+    return statement.from_select(list(_COLUMNS), rows).returning(_EVENTS.c.id)
+
+
 # The same INSERT, taking the ordering lock (below) in the same round trip: the row's id is drawn
 # only once the lock is held.
 _LOCK = select(func.pg_advisory_xact_lock(_OUTBOX_LOCK_KEY).label("held")).subquery("outbox_order")
-_INSERT_EVENT_IN_ORDER = insert(_EVENTS).from_select(
-    list(_COLUMNS), select(*_EVENT_VALUES).select_from(_LOCK)).returning(_EVENTS.c.id)
+_INSERT_EVENT_IN_ORDER = _insert_event_from(select(*_EVENT_VALUES).select_from(_LOCK))
 
 
 def _needs_lock(session: Session, connection) -> bool:
@@ -45,17 +55,27 @@ def _needs_lock(session: Session, connection) -> bool:
     return True
 
 
+def _event_values(event_type: str, aggregate_type: str, aggregate_key: str, payload: dict) -> dict:
+    return {"occurred_at": utcnow(), "event_type": event_type, "aggregate_type": aggregate_type,
+            "aggregate_key": aggregate_key, "payload": payload}
+
+
 def emit(session: Session, event_type: str, aggregate_type: str, aggregate_key: str,
          payload: dict) -> int:
     """Record that `event_type` happened to an aggregate, inside the current transaction; returns its id."""
     connection = session.connection()
-    values = {"occurred_at": utcnow(), "event_type": event_type, "aggregate_type": aggregate_type,
-              "aggregate_key": aggregate_key, "payload": payload}
     statement = _INSERT_EVENT_IN_ORDER if _needs_lock(session, connection) else _INSERT_EVENT
-    return connection.execute(statement, values).scalar_one()
+    return connection.execute(statement, _event_values(event_type, aggregate_type, aggregate_key,
+                                                       payload)).scalar_one()
 
 
-_CHANGE_WITH_EVENT: dict[int, tuple[UpdateBase, Insert, Insert]] = {}
+@functools.cache
+def _change_with_event(change: UpdateBase, locking: bool) -> Insert:
+    """One statement that runs `change` and inserts an event for each row it changed (built once
+    per prebuilt change)."""
+    changed = change.returning(*change.table.primary_key.columns).cte("changed")
+    rows = select(*_EVENT_VALUES).select_from(changed)
+    return _insert_event_from(rows.join(_LOCK, true()) if locking else rows, changed)
 
 
 def change_and_emit(session: Session, change: UpdateBase, parameters: dict, event_type: str,
@@ -71,21 +91,9 @@ def change_and_emit(session: Session, change: UpdateBase, parameters: dict, even
         if connection.execute(change, parameters).rowcount == 0:
             return None
         return emit(session, event_type, aggregate_type, aggregate_key, payload)
-    built = _CHANGE_WITH_EVENT.get(id(change))
-    if built is None or built[0] is not change:
-        changed = change.returning(*change.table.primary_key.columns).cte("changed")
-        event_rows = select(*_EVENT_VALUES).select_from(changed)
-        # A data-modifying WITH must head the statement, hence add_cte on the INSERT itself.
-        built = (change,
-                 insert(_EVENTS).add_cte(changed).from_select(
-                     list(_COLUMNS), event_rows.join(_LOCK, true())).returning(_EVENTS.c.id),
-                 insert(_EVENTS).add_cte(changed).from_select(
-                     list(_COLUMNS), event_rows).returning(_EVENTS.c.id))
-        _CHANGE_WITH_EVENT[id(change)] = built
     locking = _needs_lock(session, connection)
-    values = {"occurred_at": utcnow(), "event_type": event_type, "aggregate_type": aggregate_type,
-              "aggregate_key": aggregate_key, "payload": payload}
-    event_id = connection.execute(built[1] if locking else built[2], {**parameters, **values}).scalar()
+    values = _event_values(event_type, aggregate_type, aggregate_key, payload)
+    event_id = connection.execute(_change_with_event(change, locking), {**parameters, **values}).scalar()
     if event_id is None and locking:
         session.info["outbox_locked"] = None  # no row, so the lock may not have been taken
     return event_id

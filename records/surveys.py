@@ -184,8 +184,8 @@ def practices_in(answers: dict[str, Any], block_id: str = "F") -> list[Submitted
 # Built once: submitting is the busiest write of a survey. Only a response still in progress is
 # changed, so two submissions racing each other store one.
 _RESPONSES = SurveyResponse.__table__
-_SUBMITTED_VALUES = ("answers", "current_page", "status", "submitted_at", "updated_at", "receipt_code_hash",
-                     "country", "organisation_type")
+_SUBMITTED_VALUES = ("answers", "status", "submitted_at", "updated_at", "receipt_code_hash", "country",
+                     "organisation_type")
 _SUBMIT = update(_RESPONSES).where(
     _RESPONSES.c.id == bindparam("response_id"), _RESPONSES.c.status == "in_progress",
 ).values({name: bindparam(f"new_{name}", type_=_RESPONSES.c[name].type) for name in _SUBMITTED_VALUES})
@@ -210,7 +210,7 @@ def submit_response(session: Session, response: SurveyResponse, contact_keys: tu
         if email:
             session.add(SurveyContact(response_key=response.key, email=str(email)[:254]))
     now = datetime.now(UTC)
-    values = {"answers": answers, "current_page": response.current_page, "status": "submitted",
+    values = {"answers": answers, "status": "submitted",
               "submitted_at": now, "updated_at": now, "receipt_code_hash": token_hash(code),
               "country": answers.get("A1"), "organisation_type": answers.get("A2")}
     shared = practices_in(answers)

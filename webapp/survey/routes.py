@@ -84,14 +84,6 @@ def _survey_and_response(key: str) -> tuple[Survey, SurveyResponse | None]:
     return row[0], row[1]
 
 
-def _my_response(survey: Survey) -> SurveyResponse | None:
-    key = session.get("responses", {}).get(survey.key)
-    if not key:
-        return None
-    return db_session().scalar(select(SurveyResponse).where(
-        SurveyResponse.key == key, SurveyResponse.survey_id == survey.id, SurveyResponse.status == "in_progress"))
-
-
 def _remember(survey: Survey, response: SurveyResponse, token: str) -> None:
     session["responses"] = {**session.get("responses", {}), survey.key: response.key}
     session["resume"] = {**session.get("resume", {}), survey.key: token}
@@ -117,21 +109,20 @@ def index():
 
 @bp.route("/<key>/", methods=["GET", "POST"])
 def start(key: str):
-    survey = survey_or_404(key)
+    survey, response = _survey_and_response(key)
     definition = definition_of(survey)
     language = _language(definition, request.values.get("lang"))
     if survey.status != "open":
         return render_template("survey/message.html", survey=survey, definition=definition, language=language,
                                t=_t, text=_t("closed", language)), 410
     if request.method == "POST":
-        response = _my_response(survey)
         if response is None:
             response, token = start_response(db_session(), survey, language)
             db_session().commit()
             _remember(survey, response, token)
         return redirect(url_for("survey.page", key=key, page_id=Flow(definition, response.answers).first().id))
     return render_template("survey/start.html", survey=survey, definition=definition, language=language,
-                           t=_t, resuming=_my_response(survey) is not None)
+                           t=_t, resuming=response is not None)
 
 
 @bp.route("/<key>/resume/<token>")
@@ -237,16 +228,16 @@ def page(key: str, page_id: str, instance: int | None = None):
     except AnswerError as error:
         form = page_form(definition, current, language, context, formdata=request.form)
         return _render_page(survey, definition, response, current, instance, form, error.errors, status=400)
+    page_keys = _page_keys(current)
     if action == "add" and current.repeat and instance + 1 < current.repeat.max:
-        save_answers(db_session(), response, answers, _page_keys(current), page_id=current.id, instance=instance)
+        save_answers(db_session(), response, answers, page_keys, page_id=current.id, instance=instance)
         db_session().commit()
         return redirect(url_for("survey.page", key=key, page_id=current.id, instance=instance + 1))
-    complete = answers_with_page(response.answers, answers, _page_keys(current), page_id=current.id,
-                                 instance=instance)
+    complete = answers_with_page(response.answers, answers, page_keys, page_id=current.id, instance=instance)
     following = Flow(definition, complete).next(current)
     if following is None:
         return _submit(survey, response, complete)
-    save_answers(db_session(), response, answers, _page_keys(current), page_id=current.id, instance=instance)
+    response.answers = complete
     response.current_page = following.id  # where the resume link leads
     db_session().commit()
     return redirect(url_for("survey.page", key=key, page_id=following.id))
