@@ -159,6 +159,18 @@ def _configuration_nodes(state: dict) -> list[GraphChange]:
     origin = (NodeRef(NodeLabel.SEGMENT, state["segment_key"]) if state.get("segment_key")
               else NodeRef(NodeLabel.SOURCE, state["source_key"]))
     changes.append(MergeRelationship(RelType.DERIVED_FROM, configuration, origin))
+    # Built from coded spans: each span is a segment of the source, with its words, so that the
+    # path from the configuration back to what was said stays in the graph.
+    for n, span in enumerate(state.get("spans", [])):
+        segment = NodeRef(NodeLabel.SEGMENT, f"{key}.span.{n}")
+        changes += [
+            MergeNode(segment.label, segment.key, {
+                "role": span["role"], "text": span["text"], "start": span["start"], "end": span["end"],
+                "speaker": span.get("speaker", ""), "start_ms": span.get("start_ms"),
+                "coder": span.get("coder", ""), "annotation_key": span["annotation_key"]}),
+            MergeRelationship(RelType.DERIVED_FROM, configuration, segment, {"role": span["role"]}),
+            MergeRelationship(RelType.PART_OF, segment, NodeRef(NodeLabel.SOURCE, span["source_key"])),
+        ]
     return changes
 
 

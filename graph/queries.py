@@ -73,6 +73,8 @@ class Provenance:
     practice: dict[str, Any] | None
     segment: dict[str, Any] | None
     source: dict[str, Any] | None
+    # Every coded span the configuration was built from (role, text, speaker, time), in text order.
+    segments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -180,17 +182,20 @@ def provenance(store: GraphStore, node: NodeRef) -> Provenance:
     if configuration is None:
         raise QueryError(f"No configuration {configuration_ref.key!r}.")
     practice = segment = source = None
+    segments = []
     for rel in store.relationships(RelType.CONFIGURATION_OF, start=configuration_ref):
         practice = store.node(rel.end.label, rel.end.key)
     for rel in store.relationships(RelType.DERIVED_FROM, start=configuration_ref):
         if rel.end.label == NodeLabel.SEGMENT:
             segment = store.node(rel.end.label, rel.end.key)
+            segments.append(segment)
             parent = store.relationships(RelType.PART_OF, start=rel.end)
-            source = store.node(parent[0].end.label, parent[0].end.key) if parent else None
-        else:
+            source = store.node(parent[0].end.label, parent[0].end.key) if parent else source
+        elif source is None:
             source = store.node(rel.end.label, rel.end.key)
-    return Provenance(node=node, configuration=configuration, practice=practice, segment=segment,
-                      source=source)
+    segments.sort(key=lambda found: (found.get("start") is None, found.get("start") or 0))
+    return Provenance(node=node, configuration=configuration, practice=practice,
+                      segment=segments[0] if segments else segment, source=source, segments=segments)
 
 
 def neighbourhood(store: GraphStore, node: NodeRef, depth: int = 1) -> Subgraph:

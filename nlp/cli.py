@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from nlp.corpus import LineError, Passage, read_passages, read_predictions
+from nlp.corpus import LineError, Passage, parse_passage, read_passages, read_predictions
 
 __all__ = ["nlp_cli"]
 
 # Exit status when some input lines were unusable (the others were processed).
 SKIPPED_LINES = 2
+
+# Set by the platform's command line: a function that returns the speaker turns facilitators coded,
+# as passages (dicts in the JSON Lines shape). nlp itself never reads the records.
+records_passages: Callable[[], list[dict]] | None = None
 
 
 @click.group("nlp", help="Context, Mechanism and Outcome spans: extraction and evaluation.")
@@ -110,23 +115,37 @@ def evaluate_command(gold: Path, pred: Path | None, as_json: bool, models: Path 
 @nlp_cli.command("train", help="Train a span model on annotated passages, write it with its model card, and make "
                                "it current only if it beats the current model on the same held-out passages.")
 @click.option("--data", "data", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
-              required=True, help="Annotated passages (JSON Lines with \"spans\"); repeat for several files.")
+              help="Annotated passages (JSON Lines with \"spans\"); repeat for several files.")
+@click.option("--from-records", "from_records", is_flag=True,
+              help="Also train on the speaker turns facilitators coded on the platform (their accepted and own "
+                   "spans), read from the records database.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Models folder: the new model goes to OUT/<version>/, the current one is named in OUT/current.json.")
 @click.option("--epochs", default=30, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--held-out", "held_out", default=0.2, show_default=True, type=click.FloatRange(0.05, 0.5),
               help="Share of the passages of each language held out for measuring and choosing.")
 @click.option("--seed", default=0, show_default=True, type=int)
-def train_command(data: tuple[Path, ...], out: Path, epochs: int, held_out: float, seed: int) -> None:
+def train_command(data: tuple[Path, ...], from_records: bool, out: Path, epochs: int, held_out: float,
+                  seed: int) -> None:
     from nlp.train import train
 
+    if not data and not from_records:
+        raise click.UsageError("Give passages with --data FILE, or --from-records, or both.")
     errors: list[LineError] = []
     passages = [p for path in data for p in read_passages(path, errors, need_spans=True)]
     _report_errors(errors)
+    names = [path.name for path in data]
+    if from_records:
+        if records_passages is None:
+            raise click.ClickException("--from-records needs the platform's command (`almpo nlp train`).")
+        coded = [parse_passage(raw, need_spans=True) for raw in records_passages()]
+        click.echo(f"{len(coded)} coded speaker turns from the records", err=True)
+        passages += coded
+        names.append(f"records ({len(coded)} coded turns)")
     out.mkdir(parents=True, exist_ok=True)
     with click.progressbar(length=epochs, label="Training", file=sys.stderr) as progress:
         try:
-            card = train(passages, out, data_names=[path.name for path in data], epochs=epochs,
+            card = train(passages, out, data_names=names, epochs=epochs,
                          held_out_share=held_out, seed=seed, progress=lambda epoch, score: progress.update(1))
         except ValueError as error:
             raise click.ClickException(str(error)) from error

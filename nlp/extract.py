@@ -11,6 +11,8 @@ stated beside it.
 from __future__ import annotations
 
 import bisect
+import functools
+import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -22,11 +24,28 @@ from nlp.languages import MULTILINGUAL, SUPPORTED, detect_language
 from nlp.pipeline import MAX_PIECE_CHARS, get_pipeline
 from nlp.train import TrainedModel, combine, load_model
 
-__all__ = ["Extraction", "ProposedConfiguration", "ProposedSpan", "extract", "extract_iter", "extract_passages"]
+__all__ = ["Extraction", "ProposedConfiguration", "ProposedSpan", "extract", "extract_iter", "extract_passages",
+           "rules_version", "span_version"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # Shorter paragraphs say too little to tell their language; they take their neighbour's.
 _MIN_DETECT_CHARS = 40
+
+
+@functools.cache
+def rules_version() -> str:
+    """A version for the cue rules: it changes whenever a pattern file does, so a suggestion always
+    says which rules made it."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).parent / "patterns").glob("*.jsonl")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"rules-{digest.hexdigest()[:10]}"
+
+
+def span_version(span: ProposedSpan) -> str:
+    """Which model or rule set proposed `span`."""
+    return span.evidence.removeprefix("model:") if span.evidence.startswith("model:") else rules_version()
 
 
 @dataclass

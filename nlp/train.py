@@ -27,7 +27,7 @@ from spacy.util import minibatch
 from nlp.corpus import LABELS, Passage
 from nlp.evaluate import Scores, format_scores, score_passages
 
-__all__ = ["MODES", "TrainedModel", "combine", "load_model", "train"]
+__all__ = ["MODES", "TrainedModel", "combine", "load_model", "read_card", "train"]
 
 MODES = ("rules", "model", "model_then_rules", "rules_then_model")
 Spans = list[tuple[int, int, str]]
@@ -170,7 +170,6 @@ def train(passages: list[Passage], out: Path, *, data_names: list[str], epochs: 
         (out / "current.json").write_text(json.dumps(
             {"version": version, "mode": mode, "held_out_macro_f1": round(by_mode[mode].token.macro_f1, 4)},
             indent=2), encoding="utf-8")
-        load_model.cache_clear()
     return card
 
 
@@ -184,18 +183,36 @@ def _current_on(out: Path, held_out: list[Passage], rules: list[Spans]) -> dict 
             "held_out_macro_f1": round(_score(held_out, predictions).token.macro_f1, 4)}
 
 
-@functools.cache
 def load_model(folder: Path | str) -> TrainedModel | None:
-    """The current model of a models folder, or None when it has none."""
+    """The current model of a models folder, or None when it has none. The pointer is read on every
+    call, so that a model promoted while the platform runs is used from its next extraction on."""
     folder = Path(folder)
     pointer = folder / "current.json"
     if not pointer.is_file():
         return None
     current = json.loads(pointer.read_text(encoding="utf-8"))
-    card = json.loads((folder / current["version"] / "card.json").read_text(encoding="utf-8"))
-    pipeline = spacy.load(folder / current["version"] / "model")
-    return TrainedModel(version=current["version"], mode=current["mode"], pipeline=pipeline,
-                        precision=card["precision"])
+    return _load_version(folder.resolve(), current["version"], current["mode"])
+
+
+@functools.lru_cache(maxsize=4)
+def _load_version(folder: Path, version: str, mode: str) -> TrainedModel:
+    card = json.loads((folder / version / "card.json").read_text(encoding="utf-8"))
+    pipeline = spacy.load(folder / version / "model")
+    return TrainedModel(version=version, mode=mode, pipeline=pipeline, precision=card["precision"])
+
+
+def read_card(folder: Path | str, version: str) -> dict | None:
+    """A model's card (with its Markdown), or None when the folder has no such model."""
+    folder = Path(folder)
+    if not version.replace("-", "").replace("_", "").isalnum():
+        return None
+    card_file = folder / version / "card.json"
+    if not card_file.is_file():
+        return None
+    card = json.loads(card_file.read_text(encoding="utf-8"))
+    markdown = folder / version / "card.md"
+    card["markdown"] = markdown.read_text(encoding="utf-8") if markdown.is_file() else ""
+    return card
 
 
 def _card_markdown(card: dict, by_mode: dict[str, Scores]) -> str:

@@ -10,21 +10,22 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 from records.audit import record_action
 from records.errors import Conflict, NotFound, ValidationError
-from records.models import SOURCE_KINDS, Configuration, Practice, Source
+from records.models import SOURCE_KINDS, Annotation, Configuration, ConfigurationSpan, Practice, Segment, Source
 from records.outbox import emit
 
 __all__ = [
     "CONDITION_KINDS", "ConfigurationDraft", "Outcome", "ConditionStatement", "SOURCE_CREATED",
     "CONFIGURATION_CREATED", "CONFIGURATION_EDITED", "CONFIGURATION_VALIDATED", "CONFIGURATION_ERASED",
     "count_configurations", "create_configuration", "create_source", "edit_configuration",
-    "erase_configuration", "get_configuration", "owned_node_keys", "snapshot", "validate_configuration",
+    "erase_configuration", "get_configuration", "owned_node_keys", "snapshot", "span_states",
+    "validate_configuration",
 ]
 
 SOURCE_CREATED = "source.created"
@@ -68,6 +69,9 @@ class ConfigurationDraft:
     practice_key: str | None = None
     segment_key: str | None = None
     finding_id: str | None = None
+    # Keys of the annotations (coded spans of the source) the configuration was built from; each
+    # plays the role of its label.
+    spans: list[str] = field(default_factory=list)
 
 
 def _check_concept(scheme: Scheme, code: str | None, what: str) -> None:
@@ -101,6 +105,26 @@ def _check_draft(session: Session, draft: ConfigurationDraft) -> None:
     if draft.practice_key and session.scalar(
             select(Practice.id).where(Practice.key == draft.practice_key)) is None:
         raise ValidationError(f"Unknown practice {draft.practice_key!r}.")
+    if draft.spans:
+        _check_spans(session, draft)
+
+
+def _check_spans(session: Session, draft: ConfigurationDraft) -> None:
+    """A configuration built from spans: contexts, exactly one mechanism, outcomes, conditions, all
+    coded in its source."""
+    if len(set(draft.spans)) != len(draft.spans):
+        raise ValidationError("A span is listed twice.")
+    found = {a.key: a for a in session.scalars(select(Annotation).where(Annotation.key.in_(draft.spans)))}
+    missing = [key for key in draft.spans if key not in found]
+    if missing:
+        raise ValidationError(f"Unknown span(s): {', '.join(missing)}.")
+    if any(a.source_key != draft.source_key for a in found.values()):
+        raise ValidationError("Every span of a configuration comes from its source.")
+    labels = [a.label for a in found.values()]
+    if labels.count("mechanism") != 1:
+        raise ValidationError(f"A configuration has exactly one mechanism span, not {labels.count('mechanism')}.")
+    if "outcome" not in labels:
+        raise ValidationError("A configuration needs at least one outcome span.")
 
 
 def create_source(session: Session, *, key: str, kind: str, title: str = "", citation: str = "",
@@ -122,8 +146,32 @@ def create_source(session: Session, *, key: str, kind: str, title: str = "", cit
     return source
 
 
-def snapshot(configuration: Configuration) -> dict:
-    """The configuration's whole state, as its events carry it."""
+def span_states(session: Session, key: str) -> list[dict]:
+    """The spans a configuration was built from, as its events carry them: enough to show the
+    source text in the graph without going back to the records."""
+    rows = session.execute(
+        select(ConfigurationSpan.role, Annotation, Segment.speaker, Segment.start_ms)
+        .join(Annotation, Annotation.key == ConfigurationSpan.annotation_key)
+        .outerjoin(Segment, (Segment.source_key == Annotation.source_key) & (Segment.start <= Annotation.start)
+                   & (Segment.end >= Annotation.end))
+        .where(ConfigurationSpan.configuration_key == key).order_by(Annotation.start))
+    return [{"annotation_key": a.key, "role": role, "text": a.quote, "start": a.start, "end": a.end,
+             "coder": a.coder, "speaker": speaker or "", "start_ms": start_ms, "source_key": a.source_key}
+            for role, a, speaker, start_ms in rows]
+
+
+def _store_spans(session: Session, key: str, annotation_keys: list[str]) -> list[dict]:
+    session.execute(delete(ConfigurationSpan).where(ConfigurationSpan.configuration_key == key))
+    labels = dict(session.execute(select(Annotation.key, Annotation.label)
+                                  .where(Annotation.key.in_(annotation_keys))).all())
+    session.add_all(ConfigurationSpan(configuration_key=key, annotation_key=annotation_key,
+                                      role=labels[annotation_key]) for annotation_key in annotation_keys)
+    session.flush()
+    return span_states(session, key)
+
+
+def snapshot(configuration: Configuration, spans: list[dict] | None = None) -> dict:
+    """The configuration's whole state, as its events carry it (`spans` from `span_states`)."""
     return {
         "key": configuration.key,
         "status": configuration.status,
@@ -142,6 +190,7 @@ def snapshot(configuration: Configuration) -> dict:
         "mechanism_note": configuration.mechanism_note,
         "outcomes": [dict(o) for o in configuration.outcomes],
         "conditions": [dict(c) for c in configuration.conditions],
+        "spans": list(spans or []),
     }
 
 
@@ -152,6 +201,7 @@ def owned_node_keys(state: dict) -> dict[str, list[str]]:
         "Context": [f"{key}.context"],
         "Outcome": [f"{key}.outcome.{n}" for n in range(len(state["outcomes"]))],
         "Condition": [f"{key}.condition.{n}" for n in range(len(state["conditions"]))],
+        "Segment": [f"{key}.span.{n}" for n in range(len(state.get("spans", [])))],
     }
 
 
@@ -181,7 +231,8 @@ def create_configuration(session: Session, draft: ConfigurationDraft, *, key: st
         configuration.validated_at = datetime.now(UTC)
     session.add(configuration)
     session.flush()
-    emit(session, CONFIGURATION_CREATED, "configuration", key, snapshot(configuration))
+    spans = _store_spans(session, key, draft.spans) if draft.spans else []
+    emit(session, CONFIGURATION_CREATED, "configuration", key, snapshot(configuration, spans))
     record_action(session, actor, CONFIGURATION_CREATED, "configuration", key, status=configuration.status)
     return configuration
 
@@ -198,12 +249,12 @@ def edit_configuration(session: Session, key: str, draft: ConfigurationDraft, *,
     """Replace what a configuration states; an edit sends it back to draft until validated again."""
     configuration = get_configuration(session, key)
     _check_draft(session, draft)
-    before = owned_node_keys(snapshot(configuration))
+    before = owned_node_keys(snapshot(configuration, span_states(session, key)))
     _apply_draft(configuration, draft)
     configuration.status = "draft"
     configuration.validated_by = configuration.validated_at = None
     session.flush()
-    state = snapshot(configuration)
+    state = snapshot(configuration, _store_spans(session, key, draft.spans))
     after = owned_node_keys(state)
     removed = {label: sorted(set(keys) - set(after[label])) for label, keys in before.items()}
     emit(session, CONFIGURATION_EDITED, "configuration", key, state | {"removed": removed})
@@ -227,7 +278,7 @@ def validate_configuration(session: Session, key: str, *, actor: str) -> Configu
 def erase_configuration(session: Session, key: str, *, actor: str | None = None, reason: str = "") -> None:
     """Delete a configuration; its event makes the projector remove every node it owned."""
     configuration = get_configuration(session, key)
-    owned = owned_node_keys(snapshot(configuration))
+    owned = owned_node_keys(snapshot(configuration, span_states(session, key)))
     session.delete(configuration)
     emit(session, CONFIGURATION_ERASED, "configuration", key, {"key": key, "owned": owned})
     record_action(session, actor, CONFIGURATION_ERASED, "configuration", key, reason=reason)

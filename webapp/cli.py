@@ -11,10 +11,12 @@ from flask.cli import AppGroup, FlaskGroup, ScriptInfo, routes_command, shell_co
 from flask.cli import run_command as flask_run_command
 from sqlalchemy import select
 
+import nlp.cli
 from exports.registry import write_export
 from graph.errors import GraphError
 from graph.projector import initialise_graph, pending_events, project_pending
 from nlp.cli import nlp_cli
+from records.annotations import training_passages
 from records.db import transaction
 from records.demo import load_demo_content
 from records.errors import RecordsError
@@ -47,8 +49,17 @@ survey_cli = AppGroup("survey", help="Surveys: install definitions, open and clo
 def register_commands(app) -> None:
     for group in (db_cli, users_cli, demo_cli, graph_cli, export_cli, survey_cli):
         app.cli.add_command(group)
-    # Extraction and evaluation need no database or app state: a plain click group.
+    # Extraction and evaluation need no database or app state: a plain click group. Training from
+    # the records gets them through this one function.
     app.cli.add_command(nlp_cli)
+    nlp.cli.records_passages = _coded_passages
+
+
+def _coded_passages() -> list[dict]:
+    """The speaker turns facilitators coded, as training passages (see records.annotations)."""
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    with app.app_context(), transaction(session_factory()) as session:
+        return training_passages(session)
 
 
 def _fail(message: str) -> None:

@@ -32,6 +32,11 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
+    # Largest transcript or document a facilitator may upload, and largest REFI-QDA project.
+    "SOURCE_MAX_BYTES": 10 * 1024 * 1024,
+    "QDPX_MAX_BYTES": 15 * 1024 * 1024,
+    # Folder of trained extraction models (`almpo nlp train`); None: the rules alone suggest.
+    "NLP_MODELS": None,
 }
 
 

@@ -10,10 +10,24 @@ from records.models.configurations import (
 )
 from records.models.outbox import OutboxEvent
 from records.models.practices import Practice
+from records.models.sessions import (
+    ANNOTATION_LABELS,
+    DECISIONS,
+    PARTICIPANT_ROLES,
+    Annotation,
+    ConfigurationSpan,
+    CopSession,
+    Segment,
+    SourceText,
+    Suggestion,
+    SuggestionDecision,
+)
 from records.models.surveys import RESPONSE_STATUSES, SURVEY_STATUSES, Survey, SurveyContact, SurveyResponse
 from records.models.users import ROLES, User
 
 __all__ = [
+    "ANNOTATION_LABELS", "Annotation", "ConfigurationSpan", "CopSession", "DECISIONS", "PARTICIPANT_ROLES",
+    "Segment", "SourceText", "Suggestion", "SuggestionDecision",
     "AuditEntry", "CONFIGURATION_STATUSES", "Configuration", "DeadLetter", "OutboxEvent", "Practice",
     "RESPONSE_STATUSES", "ROLES", "SOURCE_KINDS", "SURVEY_STATUSES", "Source", "Survey", "SurveyContact",
     "SurveyResponse", "User",

@@ -71,6 +71,7 @@ class RunningPlatform:
         env |= {"ALMPO_DATABASE_URL": f"sqlite:///{workdir / 'almpo.db'}",
                 "ALMPO_SECRET_KEY": "browser-tests", "PYTHONUNBUFFERED": "1"}
         env |= env_overrides or {}
+        self.env, self.workdir = env, workdir
         almpo = str(Path(sys.executable).with_name("almpo"))
         subprocess.run([almpo, "db", "upgrade"], env=env, cwd=workdir, check=True,
                        capture_output=True, timeout=120)
@@ -93,6 +94,14 @@ class RunningPlatform:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"almpo run did not answer within {timeout} s:\n{self.output()}")
+
+    def almpo(self, *args: str, stdin: str | None = None) -> str:
+        """Run an `almpo` command against this platform's database; returns what it printed."""
+        almpo = str(Path(sys.executable).with_name("almpo"))
+        done = subprocess.run([almpo, *args], env=self.env, cwd=self.workdir, input=stdin, text=True,
+                              capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
 
     def output(self) -> str:
         self._log.flush()

@@ -1,0 +1,8 @@
+"""The analyst's view of the knowledge graph: configurations with their evidence and the text they
+came from."""
+
+from flask import Blueprint
+
+bp = Blueprint("explore", __name__, url_prefix="/explore")
+
+from webapp.explore import routes  # noqa: E402,F401

@@ -1,0 +1,245 @@
+"""Session pages: the list, a session with its sources, uploading and pasting, the coding page,
+building configurations, the agreement report, REFI-QDA and CSV exchange, model cards."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from nlp.sources import SourceFileError, read_pasted, read_source
+from ontology.concepts import concept_index
+from ontology.vocab import Scheme
+from records.errors import NotFound, RecordsError
+from records.models import PARTICIPANT_ROLES, Configuration, CopSession, Source, SourceText, User
+from records.sessions import (
+    TurnSpan,
+    add_text_source,
+    get_session,
+    get_source_text,
+    list_sessions,
+    save_session,
+    segments_of,
+    session_sources,
+    text_sha256,
+)
+from survey_forms.forms import country_choices, region_choices
+from webapp.database import db_session
+from webapp.security import roles_required
+from webapp.sessions import bp
+from webapp.sessions.forms import (
+    LABEL_NAMES,
+    LANGUAGE_NAMES,
+    ROLE_NAMES,
+    ImportForm,
+    PasteForm,
+    SessionForm,
+    UploadForm,
+)
+from webapp.sessions.suggest import model_card, propose
+
+CODERS = ("admin", "facilitator")
+
+
+def _session_or_404(key: str) -> CopSession:
+    try:
+        return get_session(db_session(), key)
+    except NotFound:
+        abort(404)
+
+
+def may_code(record: CopSession) -> bool:
+    """Admins and the session's own facilitators code its sources."""
+    return current_user.has_role("admin") or current_user.username in record.facilitators
+
+
+def _coding_session(key: str) -> CopSession:
+    record = _session_or_404(key)
+    if not may_code(record):
+        abort(403, "Only the session's facilitators code its sources.")
+    return record
+
+
+def source_in_session(record: CopSession, source_key: str) -> SourceText:
+    try:
+        source = get_source_text(db_session(), source_key)
+    except NotFound:
+        abort(404)
+    if source.session_key != record.key:
+        abort(404)
+    return source
+
+
+def _session_form(record: CopSession | None = None) -> SessionForm:
+    form = SessionForm(obj=record) if record is not None and request.method == "GET" else SessionForm()
+    form.country.choices = [("", "—")] + country_choices("en")
+    form.region.choices = [("", "—")] + region_choices("en")
+    facilitators = db_session().scalars(select(User).where(User.role.in_(CODERS), User.active)
+                                        .order_by(User.username)).all()
+    form.facilitators.choices = [(u.username, f"{u.display_name or u.username} ({u.username})")
+                                 for u in facilitators]
+    if request.method == "GET":
+        if record is None:
+            form.facilitators.data = [current_user.username]
+            form.language.data = "en"
+        else:
+            for role in PARTICIPANT_ROLES:
+                getattr(form, f"participants_{role}").data = record.participants.get(role, 0)
+    return form
+
+
+def _save_from(form: SessionForm, key: str | None):
+    session = db_session()
+    try:
+        record = save_session(
+            session, key=key, title=form.title.data, language=form.language.data,
+            facilitators=form.facilitators.data, actor=current_user.username, held_on=form.held_on.data,
+            country=form.country.data or None, region=form.region.data or None, sector=form.sector.data or "",
+            participants={role: getattr(form, f"participants_{role}").data or 0 for role in PARTICIPANT_ROLES},
+            notes=form.notes.data or "")
+        session.commit()
+    except RecordsError as error:
+        session.rollback()
+        form.title.errors = [*form.title.errors, str(error)]
+        return None
+    return record
+
+
+@bp.route("/")
+@roles_required(*CODERS)
+def index():
+    return render_template("sessions/index.html", sessions=list_sessions(db_session()),
+                           import_form=ImportForm(), language_names=LANGUAGE_NAMES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*CODERS)
+def new():
+    form = _session_form()
+    if form.validate_on_submit():
+        record = _save_from(form, None)
+        if record is not None:
+            flash(f"Session “{record.title}” created. Add its transcripts below.", "success")
+            return redirect(url_for("sessions.show", key=record.key))
+    return render_template("sessions/edit.html", form=form, record=None,
+                           roles=PARTICIPANT_ROLES), 400 if form.is_submitted() else 200
+
+
+@bp.route("/<key>/edit", methods=["GET", "POST"])
+@roles_required(*CODERS)
+def edit(key: str):
+    record = _coding_session(key)
+    form = _session_form(record)
+    if form.validate_on_submit() and _save_from(form, key) is not None:
+        flash("Session saved.", "success")
+        return redirect(url_for("sessions.show", key=key))
+    return render_template("sessions/edit.html", form=form, record=record,
+                           roles=PARTICIPANT_ROLES), 400 if form.is_submitted() else 200
+
+
+@bp.route("/<key>")
+@roles_required(*CODERS)
+def show(key: str):
+    record = _session_or_404(key)
+    session = db_session()
+    sources = session_sources(session, key)
+    configurations = session.scalars(select(Configuration).where(
+        Configuration.source_key.in_([source.key for source, _, _ in sources])).order_by(Configuration.id)).all()
+    index = concept_index()
+    return render_template(
+        "sessions/show.html", record=record, sources=sources, configurations=configurations,
+        upload_form=UploadForm(), paste_form=PasteForm(), may_code=may_code(record), role_names=ROLE_NAMES,
+        language_names=LANGUAGE_NAMES, region_name=lambda code: index.get(Scheme.NUTS2021, code).label("en"))
+
+
+def _store_source(record: CopSession, title: str, read, filename: str, digest: str):
+    """Keep a source that was read, and propose suggestions for it; returns the source or an error."""
+    session = db_session()
+    try:
+        source = add_text_source(
+            session, title=title, text=read.text, format=read.format, filename=filename,
+            turns=[TurnSpan(t.speaker, t.start, t.end, t.start_ms, t.end_ms) for t in read.turns],
+            session_key=record.key, language=read.language or record.language, sha256=digest,
+            warnings=list(read.warnings), actor=current_user.username,
+            kind="document" if read.format == "pdf" else "session_transcript")
+        propose(session, source.key, actor=current_user.username)
+        session.commit()
+    except RecordsError as error:
+        session.rollback()
+        return None, str(error)
+    return source, None
+
+
+def _refuse_source(record: CopSession, message: str, status: int = 400):
+    flash(message, "error")
+    return render_template("sessions/show.html", record=record, sources=session_sources(db_session(), record.key),
+                           configurations=[], upload_form=UploadForm(), paste_form=PasteForm(), may_code=True,
+                           role_names=ROLE_NAMES, language_names=LANGUAGE_NAMES,
+                           region_name=lambda code: concept_index().get(Scheme.NUTS2021, code).label("en")), status
+
+
+@bp.route("/<key>/sources", methods=["POST"])
+@roles_required(*CODERS)
+def upload(key: str):
+    record = _coding_session(key)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _refuse_source(record, "The form expired; please choose the file again.")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _refuse_source(record, "Choose a file to upload.")
+    limit = current_app.config["SOURCE_MAX_BYTES"]
+    data = upload.stream.read(limit + 1)
+    try:
+        read = read_source(upload.filename, data, max_bytes=limit)
+    except SourceFileError as error:
+        return _refuse_source(record, f"{upload.filename}: {error}")
+    source, problem = _store_source(record, form.title.data or upload.filename, read, upload.filename,
+                                    text_sha256(data))
+    if problem:
+        return _refuse_source(record, f"{upload.filename}: {problem}", 409 if "already" in problem else 400)
+    notes = "; ".join(read.warnings)
+    flash(f"{upload.filename} added: {len(read.turns)} turns"
+          f"{', language ' + read.language if read.language else ''}.{' ' + notes if notes else ''}", "success")
+    return redirect(url_for("sessions.code", key=key, source_key=source.key))
+
+
+@bp.route("/<key>/paste", methods=["POST"])
+@roles_required(*CODERS)
+def paste(key: str):
+    record = _coding_session(key)
+    form = PasteForm()
+    if not form.validate_on_submit():
+        return _refuse_source(record, "Give the pasted text a title and some text.")
+    try:
+        read = read_pasted(form.text.data)
+    except SourceFileError as error:
+        return _refuse_source(record, str(error))
+    source, problem = _store_source(record, form.title.data, read, "", text_sha256(read.text))
+    if problem:
+        return _refuse_source(record, problem, 409 if "already" in problem else 400)
+    flash(f"“{form.title.data}” added.", "success")
+    return redirect(url_for("sessions.code", key=key, source_key=source.key))
+
+
+@bp.route("/<key>/sources/<source_key>")
+@roles_required(*CODERS)
+def code(key: str, source_key: str):
+    record = _coding_session(key)
+    source = source_in_session(record, source_key)
+    session = db_session()
+    heading = session.scalar(select(Source.title).where(Source.key == source_key)) or source.filename
+    configurations = session.scalars(select(Configuration).where(Configuration.source_key == source_key)
+                                     .order_by(Configuration.id)).all()
+    return render_template("sessions/code.html", record=record, source=source, heading=heading,
+                           segments=segments_of(session, source_key), labels=LABEL_NAMES,
+                           configurations=configurations)
+
+
+@bp.route("/models/<version>")
+@roles_required(*CODERS, "analyst")
+def card(version: str):
+    found = model_card(version)
+    if found is None:
+        abort(404)
+    return render_template("sessions/model_card.html", card=found)
