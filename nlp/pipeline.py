@@ -17,7 +17,7 @@ from spacy.language import Language
 import nlp.components  # noqa: F401  (registers the factories)
 from nlp.languages import MULTILINGUAL, SUPPORTED
 
-__all__ = ["get_pipeline"]
+__all__ = ["get_pipeline", "sentence_bounds"]
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +47,22 @@ def get_pipeline(lang: str) -> Language:
     pipeline.add_pipe("almpo_speaker_turns")
     pipeline.add_pipe("almpo_cmo_rules", config={"lang": lang})
     return pipeline
+
+
+def sentence_bounds(text: str, lang: str | None, pieces: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Character ranges of the sentences of `text`, never across the bounds of `pieces` (speaker
+    turns: nothing two people said is one sentence). Only the tokenizer and sentencizer run."""
+    pipeline = get_pipeline(lang if lang in SUPPORTED else MULTILINGUAL)
+    pieces = pieces or [(0, len(text))]
+    chunks = [(start + offset, text[start + offset:min(end, start + offset + MAX_PIECE_CHARS)])
+              for start, end in pieces for offset in range(0, max(end - start, 1), MAX_PIECE_CHARS)]
+    found = []
+    with pipeline.select_pipes(enable=["sentencizer"]):
+        for (offset, _), doc in zip(chunks, pipeline.pipe(chunk for _, chunk in chunks), strict=True):
+            for sentence in doc.sents:
+                stripped = sentence.text.strip()
+                if stripped:
+                    start = offset + sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+                    found.append((start, start + len(stripped)))
+    return found
+

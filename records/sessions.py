@@ -130,7 +130,8 @@ def list_sessions(session: Session) -> list[tuple[CopSession, int]]:
 def add_text_source(session: Session, *, title: str, text: str, format: str, turns: list[TurnSpan],
                     actor: str, session_key: str | None = None, filename: str = "",
                     language: str | None = None, sha256: str | None = None,
-                    warnings: list[str] | None = None, kind: str = "session_transcript") -> Source:
+                    warnings: list[str] | None = None, kind: str = "session_transcript",
+                    sentences: list[tuple[int, int]] | None = None) -> Source:
     """Record a transcript or document with its text and segments; nothing is stored on bad input."""
     if not text.strip():
         raise ValidationError("The text is empty.")
@@ -145,11 +146,15 @@ def add_text_source(session: Session, *, title: str, text: str, format: str, tur
         if not 0 <= turn.start < turn.end <= len(text) or turn.start < previous_end:
             raise ValidationError("The speaker turns do not fit the text.")
         previous_end = turn.end
+    sentences = [(start, end) for start, end in sentences or []]
+    if any(not 0 <= start < end <= len(text) for start, end in sentences):
+        raise ValidationError("The sentences do not fit the text.")
     key = f"source-{uuid.uuid4().hex[:12]}"
     source = create_source(session, key=key, kind=kind, title=title, actor=actor)
     session.add(SourceText(source_key=key, session_key=session_key, format=format, filename=filename[:255],
                            language=language or (record.language if record else None), text=text,
-                           sha256=sha256, warnings=list(warnings or []), uploaded_by=actor))
+                           sentences=[list(bounds) for bounds in sentences], sha256=sha256,
+                           warnings=list(warnings or []), uploaded_by=actor))
     session.add_all(Segment(key=f"{key}.t{n}", source_key=key, position=n, speaker=turn.speaker[:120],
                             start=turn.start, end=turn.end, start_ms=turn.start_ms, end_ms=turn.end_ms)
                     for n, turn in enumerate(turns))

@@ -68,6 +68,8 @@ class SourceText(Base):
     filename: Mapped[str] = mapped_column(String(255), default="")
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     text: Mapped[str] = mapped_column(Text)
+    # [[start, end], ...]: the sentences, never across a speaker turn (for selecting a whole sentence).
+    sentences: Mapped[list] = mapped_column(JSONDocument, default=list)
     # Of the uploaded bytes, so that the same file is not added twice to a session.
     sha256: Mapped[str] = mapped_column(String(64))
     warnings: Mapped[list] = mapped_column(JSONDocument, default=list)

@@ -98,6 +98,17 @@ def test_facilitator_codes_a_webvtt_transcript_and_an_analyst_finds_it_in_the_gr
     assert page.locator("#selection-quote").inner_text().strip("“”") == OUTCOME
     page.keyboard.press("3")
     page.locator("#span-list li", has_text="Outcome: " + OUTCOME).wait_for()
+    # Its bounds edited with the keyboard: the start one word later, then back.
+    page.keyboard.press("e")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Enter")
+    shorter = OUTCOME.split(" ", 1)[1]
+    page.locator("#span-list li", has_text="Outcome: " + shorter).wait_for()
+    assert page.locator("#span-list li", has_text="Outcome: " + OUTCOME).count() == 0
+    page.keyboard.press("e")
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Enter")
+    page.locator("#span-list li", has_text="Outcome: " + OUTCOME).wait_for()
     # A second try on the same words is refused, with a reason, and nothing is added.
     spans_before = page.locator("#span-list li").count()
     page.keyboard.press("ArrowLeft")

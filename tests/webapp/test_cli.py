@@ -1,5 +1,6 @@
 """The `almpo` command, as an operator uses it."""
 
+import json
 import os
 import subprocess
 import sys
@@ -144,3 +145,54 @@ def test_survey_commands(run_cli, tmp_path):
     assert "eu-almpo-cop-v1" in listing and "closed" in listing
     assert run_cli("survey", "open", "nope").exit_code == 1
     assert "0 responses erased." in run_cli("survey", "purge").output
+
+
+def test_nlp_train_from_records_learns_from_what_facilitators_coded(run_cli, tmp_path):
+    """The loop that makes the extractor learn: coded speaker turns in the records become training
+    passages; the model card names them."""
+    from records.annotations import annotate
+    from records.db import make_engine, make_session_factory, transaction
+    from records.sessions import TurnSpan, add_text_source, save_session
+    from records.users import create_user
+
+    run_cli("db", "upgrade")
+    groups = ["young people", "older workers", "lone parents", "refugees", "low-skilled adults"]
+    programmes = ["wage subsidies", "job search training", "mentoring", "work placements"]
+    results = ["raised their employment rate", "shortened their time on benefits", "improved their earnings"]
+    lines, spans = [], []
+    offset = 0
+    for n in range(60):
+        group, programme, result = groups[n % 5], programmes[n % 4], results[n % 3]
+        said = f"For {group}, {programme} {result}."
+        line = f"Speaker {n % 3}: {said}"
+        start = offset + line.index(said)
+        lines.append(line)
+        spans.append((start, start + len(said),
+                      [(said.index(part), part, label) for part, label in
+                       ((group, "context"), (programme, "mechanism"), (result, "outcome"))]))
+        offset += len(line) + 1
+    text = "\n".join(lines)
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with transaction(make_session_factory(engine)) as session:
+        create_user(session, "fatima", "facilitator", "a long enough password", actor="test")
+        record = save_session(session, title="Coded", language="en", facilitators=["fatima"], actor="fatima")
+        source = add_text_source(session, title="t", text=text, format="paste", session_key=record.key,
+                                 turns=[TurnSpan(f"Speaker {n % 3}", start, end) for n, (start, end, _) in
+                                        enumerate(spans)], language="en", actor="fatima")
+        for start, _, parts in spans:
+            for at, part, label in parts:
+                annotate(session, source_key=source.key, coder="fatima", label=label, start=start + at,
+                         end=start + at + len(part))
+    engine.dispose()
+
+    out = tmp_path / "models"
+    result = run_cli("nlp", "train", "--from-records", "--out", str(out), "--epochs", "4")
+    assert result.exit_code == 0, result.output
+    assert "60 coded speaker turns from the records" in result.output
+    current = json.loads((out / "current.json").read_text())
+    card = json.loads((out / current["version"] / "card.json").read_text())
+    assert card["data"] == ["records (60 coded turns)"]
+    assert card["training"]["passages"] + card["held_out"]["passages"] == 60
+
+    nothing = run_cli("nlp", "train", "--out", str(out))
+    assert nothing.exit_code == 2 and "--from-records" in nothing.output

@@ -51,6 +51,7 @@ from webapp.security import roles_required
 from webapp.sessions import bp
 from webapp.sessions.forms import LABEL_NAMES, LANGUAGE_NAMES, ImportForm
 from webapp.sessions.routes import CODERS, _session_or_404
+from webapp.sessions.suggest import sentences_of
 
 LABEL_COLOURS = {"context": "#1D4ED8", "mechanism": "#B45309", "outcome": "#15803D", "enabling": "#7E22CE",
                  "hindering": "#B91C1C"}
@@ -76,12 +77,17 @@ def _concept_code(label: str, scheme: str, code: str) -> QdaCode:
 
 
 def session_project(record: CopSession) -> QdaProject:
+    return _project([record], record.title, record.notes, record.created_at)
+
+
+def _project(records: list[CopSession], name: str, description: str, created) -> QdaProject:
     session = db_session()
     codes = {label: _label_code(label) for label in ANNOTATION_LABELS}
     children: dict[tuple[str, str, str], QdaCode] = {}
     users: dict[str, QdaUser] = {}
     sources = []
-    for source, text, _ in session_sources(session, record.key):
+    everything = [found for record in records for found in session_sources(session, record.key)]
+    for source, text, _ in everything:
         selections = []
         for annotation in annotations_of(session, source.key):
             user = users.setdefault(annotation.coder, QdaUser(stable_guid("user", annotation.coder),
@@ -100,9 +106,8 @@ def session_project(record: CopSession) -> QdaProject:
                                    user_guid=user.guid, created=annotation.created_at)]))
         sources.append(QdaTextSource(guid=stable_guid("source", source.key), name=source.title, text=text.text,
                                      selections=selections, created=text.uploaded_at))
-    return QdaProject(name=record.title, users=sorted(users.values(), key=lambda u: u.name),
-                      codes=list(codes.values()), sources=sources, created=record.created_at,
-                      description=record.notes)
+    return QdaProject(name=name, users=sorted(users.values(), key=lambda u: u.name),
+                      codes=list(codes.values()), sources=sources, created=created, description=description)
 
 
 @bp.route("/<key>/export.qdpx")
@@ -112,6 +117,17 @@ def export_qdpx(key: str):
     data = write_qdpx(session_project(record))
     return Response(data, mimetype=QDPX, headers={
         "Content-Disposition": f'attachment; filename="{_filename(record, "qdpx")}"'})
+
+
+@bp.route("/export.qdpx")
+@roles_required(*CODERS)
+def export_all_qdpx():
+    """Every session's sources and codings as one REFI-QDA project."""
+    records = [record for record, _ in list_sessions(db_session())]
+    data = write_qdpx(_project(records, "EU-ALMPO Communities of Practice sessions",
+                               f"{len(records)} sessions exported from EU-ALMPO.", None))
+    return Response(data, mimetype=QDPX, headers={
+        "Content-Disposition": 'attachment; filename="eu-almpo-sessions.qdpx"'})
 
 
 @bp.route("/<key>/codebook.qdc")
@@ -181,9 +197,11 @@ def import_project(project: QdaProject, actor: str) -> tuple[CopSession, list[st
         if not source.text.strip():
             skipped.append(f"Source '{source.name}' has no text.")
             continue
-        added = add_text_source(session, title=source.name, text=source.text, format="qdpx",
-                                turns=_turns_of(source.text), session_key=record.key, filename=source.name,
-                                language=detect_language(source.text[:5000])[0], actor=actor)
+        turns = _turns_of(source.text)
+        source_language = detect_language(source.text[:5000])[0]
+        added = add_text_source(session, title=source.name, text=source.text, format="qdpx", turns=turns,
+                                sentences=sentences_of(source.text, source_language, turns),
+                                session_key=record.key, filename=source.name, language=source_language, actor=actor)
         for selection in source.selections:
             for coding in selection.codings:
                 meaning = meanings.get(coding.code_guid)

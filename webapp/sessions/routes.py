@@ -36,7 +36,7 @@ from webapp.sessions.forms import (
     SessionForm,
     UploadForm,
 )
-from webapp.sessions.suggest import model_card, propose
+from webapp.sessions.suggest import model_card, propose, sentences_of
 
 CODERS = ("admin", "facilitator")
 
@@ -155,12 +155,13 @@ def show(key: str):
 def _store_source(record: CopSession, title: str, read, filename: str, digest: str):
     """Keep a source that was read, and propose suggestions for it; returns the source or an error."""
     session = db_session()
+    turns = [TurnSpan(t.speaker, t.start, t.end, t.start_ms, t.end_ms) for t in read.turns]
+    language = read.language or record.language
     try:
         source = add_text_source(
-            session, title=title, text=read.text, format=read.format, filename=filename,
-            turns=[TurnSpan(t.speaker, t.start, t.end, t.start_ms, t.end_ms) for t in read.turns],
-            session_key=record.key, language=read.language or record.language, sha256=digest,
-            warnings=list(read.warnings), actor=current_user.username,
+            session, title=title, text=read.text, format=read.format, filename=filename, turns=turns,
+            sentences=sentences_of(read.text, language, turns), session_key=record.key, language=language,
+            sha256=digest, warnings=list(read.warnings), actor=current_user.username,
             kind="document" if read.format == "pdf" else "session_transcript")
         propose(session, source.key, actor=current_user.username)
         session.commit()

@@ -1,4 +1,4 @@
-"""Where the extractor meets the records: proposing suggestions for a source's text."""
+"""Where the language tools meet the records: sentences of a new source, and suggestions for it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from nlp.extract import extract, rules_version, span_version
+from nlp.pipeline import sentence_bounds
 from nlp.train import load_model, read_card
 from records.annotations import ProposedSpan, forget_suggestions, store_suggestions
-from records.sessions import get_source_text
+from records.sessions import TurnSpan, get_source_text
 
-__all__ = ["current_model_version", "model_card", "models_folder", "propose"]
+__all__ = ["current_model_version", "model_card", "models_folder", "propose", "sentences_of"]
 
 
 def models_folder() -> Path | None:
@@ -51,3 +52,8 @@ def propose(session: Session, source_key: str, *, actor: str) -> int:
             model_version=span_version(span)))
     forget_suggestions(session, source_key)
     return store_suggestions(session, source_key, proposals, actor=actor)
+
+
+def sentences_of(text: str, language: str | None, turns: list[TurnSpan]) -> list[tuple[int, int]]:
+    return sentence_bounds(text, language, [(turn.start, turn.end) for turn in turns])
+

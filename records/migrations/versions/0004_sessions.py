@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('sentences', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('warnings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('uploaded_by', sa.String(length=64), nullable=False),

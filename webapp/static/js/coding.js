@@ -10,6 +10,7 @@
   var LABEL_NAMES = { context: "Context", mechanism: "Mechanism", outcome: "Outcome",
                       enabling: "Enabling condition", hindering: "Hindering condition" };
   var text = JSON.parse(document.getElementById("coding-text").textContent);
+  var sentences = JSON.parse(document.getElementById("coding-sentences").textContent);
   var base = root.dataset.baseUrl;
   var language = root.dataset.language;
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -26,6 +27,7 @@
   var selection = null;    // {start, end} waiting for a label
   var caret = -1, anchor = -1;
   var resume = -1;         // where the word cursor comes back after a label or a move to a span
+  var editing = null;      // {kind, key}: the span or suggestion whose bounds the word selection now holds
 
   // -- talking to the server --------------------------------------------------------------------
   function send(method, path, body) {
@@ -147,6 +149,7 @@
     var selectionPanel = document.getElementById("selection-panel");
     var chosen = selection || caretRange();
     selectionPanel.hidden = !chosen;
+    document.getElementById("editing-hint").hidden = !editing;
     if (chosen) { document.getElementById("selection-quote").textContent = "“" + quoteOf(chosen.start, chosen.end) + "”"; }
     var panel = document.getElementById("item-panel");
     panel.hidden = !item;
@@ -244,10 +247,19 @@
     focusItem(list[next].kind, list[next].key);
   }
 
-  function moveCaret(delta, extend) {
+  function moveCaret(delta, extend, moveStart) {
     if (!words.length) { return; }
-    current = null;
+    if (!editing) { current = null; }
     selection = null;
+    if (moveStart && caret >= 0) {
+      // The start moves; the end stays: the anchor is the start when selecting forwards.
+      var low = Math.min(anchor, caret), high = Math.max(anchor, caret);
+      low = Math.max(0, Math.min(high, low + delta));
+      anchor = low; caret = high;
+      draw();
+      announce("Selected: " + quoteOf(caretRange().start, caretRange().end));
+      return;
+    }
     if (caret < 0 && resume >= 0) { caret = anchor = Math.max(0, Math.min(words.length - 1, resume + delta)); }
     else if (caret < 0) { caret = anchor = delta > 0 ? 0 : words.length - 1; }
     else {
@@ -290,8 +302,72 @@
     return null;
   }
 
+  function selectWords(start, end) {
+    anchor = wordAt(start);
+    caret = wordAt(Math.max(start, end - 1));
+    selection = null;
+  }
+
+  function selectSentence() {
+    var item = currentItem();
+    var at = caret >= 0 ? words[caret][0] : item ? item.start : resume >= 0 ? words[resume][0] : -1;
+    if (at < 0) { announce("Move the word cursor into a sentence first (arrow keys)."); return; }
+    var found = sentences.filter(function (b) { return b[0] <= at && at < b[1]; })[0];
+    if (!found) { announce("No sentence here."); return; }
+    current = null;
+    editing = null;
+    selectWords(found[0], found[1]);
+    draw();
+    announce("Selected the sentence: " + quoteOf(found[0], found[1]) + ". Press 1 to 5 to label it.");
+  }
+
+  function startEditing() {
+    var item = currentItem();
+    if (!item) { announce("Move to a span or suggestion first (n)."); return; }
+    editing = { kind: item.kind, key: item.key, label: item.item.label };
+    selectWords(item.start, item.end);
+    draw();
+    announce("Editing the bounds of “" + quoteOf(item.start, item.end) + "”: arrows move the end, Shift and arrows the start, Enter saves, Escape cancels.");
+  }
+
+  function saveEditing() {
+    var range = caretRange();
+    var target = editing;
+    if (!target || !range) { return; }
+    var request = target.kind === "annotation"
+      ? send("PATCH", "annotations/" + target.key, { start: range.start, end: range.end })
+      : send("POST", "suggestions/" + target.key + "/accept", { start: range.start, end: range.end });
+    request.then(function (ok) {
+      if (ok) {
+        editing = null;
+        caret = anchor = -1;
+        resume = wordAt(range.end - 1);
+        var made = state.annotations.filter(function (a) { return a.start === range.start && a.end === range.end; })[0];
+        current = made ? { kind: "annotation", key: made.key } : null;
+        draw();
+        announce((target.kind === "annotation" ? "Bounds saved: " : "Accepted with new bounds: ") + quoteOf(range.start, range.end));
+      }
+    });
+  }
+
   // -- actions ----------------------------------------------------------------------------------
   function label(code) {
+    if (editing) {
+      var target = editing, range = caretRange();
+      if (target.kind === "suggestion") {
+        editing = null;
+        current = { kind: "suggestion", key: target.key };
+        caret = anchor = -1;
+        accept({ label: code, start: range.start, end: range.end });
+        return;
+      }
+      editing = null;
+      caret = anchor = -1;
+      send("PATCH", "annotations/" + target.key, { label: code, start: range.start, end: range.end }).then(function (ok) {
+        if (ok) { current = { kind: "annotation", key: target.key }; draw(); announce("Now " + LABEL_NAMES[code] + ": " + quoteOf(range.start, range.end)); }
+      });
+      return;
+    }
     var chosen = selection || caretRange();
     var item = currentItem();
     if (chosen) {
@@ -446,7 +522,14 @@
     var inTranscript = event.target === transcript || transcript.contains(event.target);
     var key = event.key;
     var handled = true;
-    if ((key === "ArrowRight" || key === "ArrowLeft") && inTranscript) { moveCaret(key === "ArrowRight" ? 1 : -1, event.shiftKey); }
+    if ((key === "ArrowRight" || key === "ArrowLeft") && editing) {
+      // Editing bounds: arrows move the end, Shift and arrows the start.
+      moveCaret(key === "ArrowRight" ? 1 : -1, true, event.shiftKey);
+    }
+    else if ((key === "ArrowRight" || key === "ArrowLeft") && inTranscript) { moveCaret(key === "ArrowRight" ? 1 : -1, event.shiftKey); }
+    else if (key === "Enter" && editing) { saveEditing(); }
+    else if (key === "e" && !editing) { startEditing(); }
+    else if (key === "s") { selectSentence(); }
     else if (key >= "1" && key <= "5") { label(LABELS[+key - 1]); }
     else if (key === "n" || key === "j") { step(1); }
     else if (key === "p" || key === "k") { step(-1); }
@@ -457,7 +540,11 @@
     else if (key === "m" && currentItem() && current.kind === "annotation") { document.getElementById("memo").focus(); }
     else if (key === "/" && currentItem()) { conceptInput.focus(); }
     else if (key === "?") { document.getElementById("help-dialog").showModal(); }
-    else if (key === "Escape") { selection = null; caret = anchor = resume = -1; current = null; draw(); transcript.focus(); }
+    else if (key === "Escape") {
+      if (editing) { current = { kind: editing.kind, key: editing.key }; editing = null; caret = anchor = -1; draw(); announce("Editing cancelled."); }
+      else { selection = null; caret = anchor = resume = -1; current = null; draw(); }
+      transcript.focus();
+    }
     else { handled = false; }
     if (handled) { event.preventDefault(); }
   });
@@ -482,6 +569,7 @@
     if (action === "accept") { accept(); }
     else if (action === "reject") { reject(); }
     else if (action === "delete") { remove(); }
+    else if (action === "edit") { startEditing(); transcript.focus(); }
     else if (action === "accept-above") { acceptAbove(); }
     else if (action === "save-memo") { saveMemo(); }
   });
