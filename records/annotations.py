@@ -260,11 +260,17 @@ def accept_suggestion(session: Session, suggestion_id: int, *, coder: str, sourc
     """Turn a suggestion into the coder's annotation, as proposed or edited on the way."""
     suggestion = _suggestion(session, suggestion_id, source_key)
     edited = any(value is not None for value in (label, start, end, concept_code))
+    label = label or suggestion.label
+    if concept_code:
+        scheme, code = concept_scheme, concept_code
+    elif suggestion.concept_scheme in {s.value for s in CONCEPT_SCHEMES.get(label, ())}:
+        scheme, code = suggestion.concept_scheme, suggestion.concept_code
+    else:
+        scheme = code = None  # the proposed concept does not fit the label the coder chose
     annotation = annotate(
-        session, source_key=suggestion.source_key, coder=coder, label=label or suggestion.label,
+        session, source_key=suggestion.source_key, coder=coder, label=label,
         start=suggestion.start if start is None else start, end=suggestion.end if end is None else end,
-        concept_scheme=concept_scheme if concept_code else suggestion.concept_scheme,
-        concept_code=concept_code or suggestion.concept_code, origin="suggestion", suggestion_id=suggestion.id)
+        concept_scheme=scheme, concept_code=code, origin="suggestion", suggestion_id=suggestion.id)
     _decide(session, suggestion, coder, "accepted")
     record_action(session, coder, "suggestion.accepted", "suggestion", str(suggestion.id),
                   annotation=annotation.key, model=suggestion.model_version, score=suggestion.score, edited=edited)
@@ -281,7 +287,8 @@ def reject_suggestion(session: Session, suggestion_id: int, *, coder: str, sourc
 
 def accept_suggestions_above(session: Session, source_key: str, *, coder: str, threshold: float) -> list[Annotation]:
     """Accept every pending suggestion scoring at least `threshold`; where two overlap, the higher
-    score wins and the other stays pending."""
+    score wins and the other is left undecided (hidden while the accepted span covers it, back if
+    that span is deleted)."""
     if not 0.0 <= threshold <= 1.0:
         raise ValidationError("The threshold is a score from 0 to 1.")
     chosen: list[Suggestion] = []

@@ -135,7 +135,7 @@ def add_text_source(session: Session, *, title: str, text: str, format: str, tur
     """Record a transcript or document with its text and segments; nothing is stored on bad input."""
     if not text.strip():
         raise ValidationError("The text is empty.")
-    title = (title or filename or "").strip()[:MAX_TITLE] or "Untitled source"
+    title = ((title or "").strip() or (filename or "").strip())[:MAX_TITLE] or "Untitled source"
     record = get_session(session, session_key) if session_key else None
     sha256 = sha256 or text_sha256(text)
     if record is not None and session.scalar(select(SourceText.id).where(
