@@ -1,6 +1,6 @@
 """Survey intake under load: concurrent respondents completing the whole survey through gunicorn
 against PostgreSQL, and, in the same server, a bare endpoint that inserts the same rows (the response
-and its outbox event) with plain SQL: no forms, no validation, no session, no ordering lock.
+and its outbox event) with plain SQL: no forms, no validation, no session, no ORM.
 
     .venv/bin/python benchmarks/survey_intake.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/db
 
@@ -61,8 +61,9 @@ def bench_app():
         with engine().begin() as connection:
             # The same rows the survey's submit writes: the response and its domain event.
             connection.execute(text(
-                "INSERT INTO outbox_events (occurred_at, event_type, aggregate_type, aggregate_key, payload) "
-                "VALUES (now(), 'survey_response.submitted', 'survey_response', :key, CAST(:payload AS JSONB))"),
+                "INSERT INTO outbox_events (occurred_at, event_type, aggregate_type, aggregate_key, payload, "
+                "transaction_id) VALUES (now(), 'survey_response.submitted', 'survey_response', :key, "
+                "CAST(:payload AS JSONB), pg_current_xact_id()::text::bigint)"),
                 {"key": key, "payload": json.dumps({"key": key, "practices": 0})})
             connection.execute(text(
                 "INSERT INTO survey_responses (key, survey_id, language, status, answers, current_page, "

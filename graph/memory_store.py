@@ -15,6 +15,8 @@ import networkx as nx
 
 from graph.errors import BrokenReference
 from graph.store import (
+    NO_CHECKPOINT,
+    Checkpoint,
     DeleteNode,
     DeleteRelationship,
     GraphChange,
@@ -36,13 +38,13 @@ class MemoryStore(GraphStore):
 
     def __init__(self) -> None:
         self._graph = nx.MultiDiGraph()
-        self._checkpoint = 0
+        self._checkpoint: Checkpoint = NO_CHECKPOINT
         # Web servers answer from several threads; changes must not interleave with reads.
         self._lock = threading.RLock()
 
     # -- changes -------------------------------------------------------------------------------
 
-    def apply(self, changes: Sequence[GraphChange], *, checkpoint: int | None = None) -> None:
+    def apply(self, changes: Sequence[GraphChange], *, checkpoint: Checkpoint | None = None) -> None:
         with self._lock:
             # Check the whole batch against the graph as it will be before touching anything,
             # so that a bad change leaves the store as it was.
@@ -50,7 +52,7 @@ class MemoryStore(GraphStore):
             for change in changes:
                 self._apply_one(change)
             if checkpoint is not None:
-                self._checkpoint = max(self._checkpoint, checkpoint)
+                self._checkpoint = max(self._checkpoint, tuple(checkpoint))
 
     def _check_references(self, changes: Sequence[GraphChange]) -> None:
         present: dict[NodeRef, bool] = {}
@@ -91,11 +93,11 @@ class MemoryStore(GraphStore):
     def clear(self) -> None:
         with self._lock:
             self._graph.clear()
-            self._checkpoint = 0
+            self._checkpoint = NO_CHECKPOINT
 
     # -- reading -------------------------------------------------------------------------------
 
-    def last_applied_event(self) -> int:
+    def last_applied(self) -> Checkpoint:
         return self._checkpoint
 
     def node(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
@@ -145,7 +147,8 @@ class MemoryStore(GraphStore):
         return counts
 
     def health(self) -> dict[str, Any]:
-        return {"backend": self.backend, "last_applied_event": self._checkpoint}
+        return {"backend": self.backend, "last_applied_event": self._checkpoint[1],
+                "last_applied_transaction": self._checkpoint[0]}
 
     # -- raw facts for the named queries -------------------------------------------------------
 

@@ -16,6 +16,8 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph.errors import BrokenReference, GraphError, GraphUnavailable
 from graph.store import (
+    NO_CHECKPOINT,
+    Checkpoint,
     DeleteNode,
     DeleteRelationship,
     GraphChange,
@@ -48,11 +50,16 @@ UNWIND $rows AS row
 MATCH (:{start} {{key: row.start}})-[r:{type}]->(:{end} {{key: row.end}})
 DELETE r
 """
+# The checkpoint only moves forward: (transaction, event) pairs compare transaction first.
 SET_CHECKPOINT = f"""
 MERGE (c:{CHECKPOINT_LABEL} {{name: 'outbox'}})
-SET c.last_event_id = CASE WHEN coalesce(c.last_event_id, 0) > $id THEN c.last_event_id ELSE $id END
+WITH c, coalesce(c.last_transaction_id, 0) AS t, coalesce(c.last_event_id, 0) AS e
+WITH c, t > $transaction OR (t = $transaction AND e > $id) AS ahead
+SET c.last_transaction_id = CASE WHEN ahead THEN c.last_transaction_id ELSE $transaction END,
+    c.last_event_id = CASE WHEN ahead THEN c.last_event_id ELSE $id END
 """
-GET_CHECKPOINT = f"MATCH (c:{CHECKPOINT_LABEL} {{name: 'outbox'}}) RETURN c.last_event_id AS id"
+GET_CHECKPOINT = (f"MATCH (c:{CHECKPOINT_LABEL} {{name: 'outbox'}}) "
+                  "RETURN coalesce(c.last_transaction_id, 0) AS transaction, coalesce(c.last_event_id, 0) AS id")
 GET_NODE = "MATCH (n:{label} {{key: $key}}) RETURN properties(n) AS props"
 GET_NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.key"
 GET_RELATIONSHIPS = """
@@ -157,7 +164,7 @@ class Neo4jStore(GraphStore):
 
     # -- changes -------------------------------------------------------------------------------
 
-    def apply(self, changes: Sequence[GraphChange], *, checkpoint: int | None = None) -> None:
+    def apply(self, changes: Sequence[GraphChange], *, checkpoint: Checkpoint | None = None) -> None:
         for change in changes:
             validate_change(change)
         batches = _statement_batches(changes)
@@ -190,9 +197,9 @@ class Neo4jStore(GraphStore):
             raise GraphError(f"Neo4j refused the query: {error.message}") from error
         return [record.data() for record in records]
 
-    def last_applied_event(self) -> int:
+    def last_applied(self) -> Checkpoint:
         rows = self._run(GET_CHECKPOINT, read=True)
-        return int(rows[0]["id"]) if rows and rows[0]["id"] is not None else 0
+        return (int(rows[0]["transaction"]), int(rows[0]["id"])) if rows else NO_CHECKPOINT
 
     def node(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
         rows = self._run(GET_NODE.format(label=NodeLabel(label)), read=True, key=key)
@@ -258,7 +265,8 @@ class Neo4jStore(GraphStore):
         return {
             "backend": self.backend,
             "server": f"{component['name']} {component['versions'][0]} {component['edition']}",
-            "last_applied_event": self.last_applied_event(),
+            "last_applied_event": self.last_applied()[1],
+            "last_applied_transaction": self.last_applied()[0],
         }
 
 
@@ -284,7 +292,7 @@ def _statement_batches(changes: Sequence[GraphChange]) -> list[list[GraphChange]
     return batches
 
 
-def _write_batches(tx, batches: list[list[GraphChange]], checkpoint: int | None) -> None:
+def _write_batches(tx, batches: list[list[GraphChange]], checkpoint: Checkpoint | None) -> None:
     # A transaction function: the driver may retry it, so it only depends on its arguments.
     for batch in batches:
         first = batch[0]
@@ -307,7 +315,7 @@ def _write_batches(tx, batches: list[list[GraphChange]], checkpoint: int | None)
                 raise BrokenReference(
                     f"{first.type} refers to {missing.label} {missing.key!r}, which does not exist.")
     if checkpoint is not None:
-        tx.run(SET_CHECKPOINT, id=checkpoint).consume()
+        tx.run(SET_CHECKPOINT, transaction=checkpoint[0], id=checkpoint[1]).consume()
 
 
 def _first_missing_endpoint(tx, batch: list[MergeRelationship]) -> NodeRef:

@@ -25,7 +25,7 @@ from ontology.vocab import NodeLabel, RelType, Scheme
 from records.configurations import owned_node_keys
 from records.db import transaction
 from records.models import DeadLetter
-from records.outbox import events_after, last_event_id
+from records.outbox import START, Position, events_after, pending_count
 
 __all__ = ["ProjectionReport", "changes_for", "initialise_graph", "pending_events", "project_pending",
            "rebuild_graph"]
@@ -37,7 +37,7 @@ DEFAULT_BATCH_SIZE = 500
 class ProjectionReport:
     events_applied: int = 0
     batches: int = 0
-    last_event_id: int = 0
+    position: Position = START
     dead_letters: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -113,6 +113,7 @@ def _configuration_nodes(state: dict) -> list[GraphChange]:
     changes: list[GraphChange] = [
         MergeNode(configuration.label, key, {
             "status": state["status"],
+            "validated_by": state.get("validated_by"),
             "finding_id": state.get("finding_id"),
             "programme_type": state["programme_type"],
             "mechanism": state["mechanism"],
@@ -241,9 +242,9 @@ def initialise_graph(store: GraphStore) -> None:
 
 
 def pending_events(factory: sessionmaker[Session], store: GraphStore) -> int:
-    """How many outbox events the store has not applied yet (ids are dense enough to estimate)."""
+    """How many outbox events the store has not applied yet."""
     with factory() as session:
-        return max(0, last_event_id(session) - store.last_applied_event())
+        return pending_count(session, Position(*store.last_applied()))
 
 
 def _record_dead_letters(factory: sessionmaker[Session], dead: list[tuple[int, str, str, str]]) -> None:
@@ -261,7 +262,7 @@ def _record_dead_letters(factory: sessionmaker[Session], dead: list[tuple[int, s
 
 
 def _apply_batch(factory: sessionmaker[Session], store: GraphStore, events: list[tuple],
-                 checkpoint: int) -> list[tuple[int, str, str, str]]:
+                 checkpoint: Position) -> list[tuple[int, str, str, str]]:
     """Apply a batch and move the checkpoint past it; returns the events set aside, with reasons.
 
     The batch goes to the store in one step. If the store refuses it, the events are applied one by
@@ -297,16 +298,17 @@ def project_pending(factory: sessionmaker[Session], store: GraphStore, *,
                     batch_size: int = DEFAULT_BATCH_SIZE,
                     on_batch: Callable[[int], None] | None = None) -> ProjectionReport:
     """Apply every event past the store's checkpoint; `on_batch(n)` is told after each batch."""
-    report = ProjectionReport(last_event_id=store.last_applied_event())
+    report = ProjectionReport(position=Position(*store.last_applied()))
     while True:
         with factory() as session:
-            events = [(e.id, e.event_type, e.aggregate_key, e.payload)
-                      for e in events_after(session, report.last_event_id, batch_size)]
+            found = events_after(session, report.position, batch_size)
+            events = [(e.id, e.event_type, e.aggregate_key, e.payload) for e in found]
+            last = Position(found[-1].transaction_id, found[-1].id) if found else report.position
         if not events:
             break
-        dead = _apply_batch(factory, store, events, checkpoint=events[-1][0])
+        dead = _apply_batch(factory, store, events, checkpoint=last)
         report.dead_letters += [(event_id, reason) for event_id, _, _, reason in dead]
-        report.last_event_id = events[-1][0]
+        report.position = last
         report.events_applied += len(events) - len(dead)
         report.batches += 1
         if on_batch:

@@ -120,21 +120,28 @@ def validate_change(change: GraphChange) -> None:
         _check_properties(change.properties)
 
 
+# Where the projector stands in the outbox: (transaction id, event id) of the last event applied,
+# the order events are applied in (see records.outbox).
+Checkpoint = tuple[int, int]
+NO_CHECKPOINT: Checkpoint = (0, 0)
+
+
 class GraphStore(abc.ABC):
     """What every graph backend offers; one contract test suite holds each to it."""
 
     backend: str
 
     @abc.abstractmethod
-    def apply(self, changes: Sequence[GraphChange], *, checkpoint: int | None = None) -> None:
-        """Apply every change in order, or none; then remember `checkpoint` if given.
+    def apply(self, changes: Sequence[GraphChange], *, checkpoint: Checkpoint | None = None) -> None:
+        """Apply every change in order, or none; then remember `checkpoint` if given (it only ever
+        moves forward).
 
         Raises `InvalidChange` or `BrokenReference` (and changes nothing) for a bad change.
         """
 
     @abc.abstractmethod
-    def last_applied_event(self) -> int:
-        """The id of the last outbox event whose changes are in the store; 0 for none."""
+    def last_applied(self) -> Checkpoint:
+        """The position of the last outbox event whose changes are in the store; (0, 0) for none."""
 
     @abc.abstractmethod
     def node(self, label: NodeLabel, key: str) -> dict[str, Any] | None:

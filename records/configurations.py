@@ -175,6 +175,7 @@ def snapshot(configuration: Configuration, spans: list[dict] | None = None) -> d
     return {
         "key": configuration.key,
         "status": configuration.status,
+        "validated_by": configuration.validated_by,
         "practice_key": configuration.practice_key,
         "source_key": configuration.source_key,
         "segment_key": configuration.segment_key,

@@ -2,23 +2,38 @@
 
 `emit` adds an event to the caller's session, so it commits or rolls back with the change it
 describes: a rolled-back change leaves no event behind.
+
+Readers must never pass over an event. Event ids are drawn when a row is inserted but become
+visible when its transaction commits, so two writers can commit out of id order: reading "id
+after the last one applied" would skip the slower one for good. Each event therefore carries
+its transaction's id, and readers take events in (transaction id, event id) order, only from
+transactions older than every transaction still running (PostgreSQL's snapshot xmin): no event
+can appear later before that point. Writers never wait for each other. On SQLite, writers take
+turns for the whole transaction, ids commit in order, and the transaction id is 0.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, select, true
+from sqlalchemy import BigInteger, Text, bindparam, func, insert, literal, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, UpdateBase
 
 from records.models import OutboxEvent
 from records.models._columns import utcnow
 
-__all__ = ["change_and_emit", "emit", "events_after", "last_event_id"]
+__all__ = ["Position", "change_and_emit", "emit", "events_after", "last_position", "pending_count"]
 
-# One advisory lock key for every outbox writer on PostgreSQL (any fixed 64-bit number).
-_OUTBOX_LOCK_KEY = 7_300_001
+
+class Position(NamedTuple):
+    """Where an event stands in the order readers apply them."""
+    transaction_id: int
+    event_id: int
+
+
+START = Position(0, 0)
 
 # Statements built once: events are written on every change, and building a statement costs more
 # than running it. They go through the session's connection, in its transaction, as plain INSERTs:
@@ -26,33 +41,21 @@ _OUTBOX_LOCK_KEY = 7_300_001
 _EVENTS = OutboxEvent.__table__
 _COLUMNS = ("occurred_at", "event_type", "aggregate_type", "aggregate_key", "payload")
 _EVENT_VALUES = tuple(bindparam(name, type_=_EVENTS.c[name].type) for name in _COLUMNS)
-_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+# pg_current_xact_id() is an xid8; as text it casts to a bigint.
+_PG_TRANSACTION_ID = func.pg_current_xact_id().cast(Text).cast(BigInteger)
 
 
 def _insert_event_from(rows, heading_cte=None) -> Insert:
-    """An INSERT of one event from `rows`; a data-modifying WITH must head the whole statement,
-    hence `heading_cte` goes on the INSERT itself."""
+    """An INSERT of one event from `rows` (the event's values then its transaction id); a
+    data-modifying WITH must head the whole statement, hence `heading_cte` goes on the INSERT."""
     statement = insert(_EVENTS) if heading_cte is None else insert(_EVENTS).add_cte(heading_cte)
-    return statement.from_select(list(_COLUMNS), rows).returning(_EVENTS.c.id)
+    return statement.from_select([*_COLUMNS, "transaction_id"], rows).returning(_EVENTS.c.id)
 
 
-# The same INSERT, taking the ordering lock (below) in the same round trip: the row's id is drawn
-# only once the lock is held.
-_LOCK = select(func.pg_advisory_xact_lock(_OUTBOX_LOCK_KEY).label("held")).subquery("outbox_order")
-_INSERT_EVENT_IN_ORDER = _insert_event_from(select(*_EVENT_VALUES).select_from(_LOCK))
-
-
-def _needs_lock(session: Session, connection) -> bool:
-    """Whether this transaction must still take the ordering lock (PostgreSQL only, once)."""
-    # Ids are handed out when rows are inserted but become visible at commit; two writers could
-    # commit out of id order and the projector, reading "id > last applied", would skip the
-    # earlier one for good. Holding this lock until commit makes ids commit in order. Once per
-    # transaction is enough: the lock is held to its end.
-    transaction = session.get_transaction()
-    if connection.dialect.name != "postgresql" or session.info.get("outbox_locked") is transaction:
-        return False
-    session.info["outbox_locked"] = transaction
-    return True
+_INSERT_EVENT = {
+    "postgresql": _insert_event_from(select(*_EVENT_VALUES, _PG_TRANSACTION_ID)),
+    "other": _insert_event_from(select(*_EVENT_VALUES, literal(0, BigInteger))),
+}
 
 
 def _event_values(event_type: str, aggregate_type: str, aggregate_key: str, payload: dict) -> dict:
@@ -60,22 +63,24 @@ def _event_values(event_type: str, aggregate_type: str, aggregate_key: str, payl
             "aggregate_key": aggregate_key, "payload": payload}
 
 
+def _dialect(connection) -> str:
+    return "postgresql" if connection.dialect.name == "postgresql" else "other"
+
+
 def emit(session: Session, event_type: str, aggregate_type: str, aggregate_key: str,
          payload: dict) -> int:
     """Record that `event_type` happened to an aggregate, inside the current transaction; returns its id."""
     connection = session.connection()
-    statement = _INSERT_EVENT_IN_ORDER if _needs_lock(session, connection) else _INSERT_EVENT
-    return connection.execute(statement, _event_values(event_type, aggregate_type, aggregate_key,
-                                                       payload)).scalar_one()
+    return connection.execute(_INSERT_EVENT[_dialect(connection)],
+                              _event_values(event_type, aggregate_type, aggregate_key, payload)).scalar_one()
 
 
 @functools.cache
-def _change_with_event(change: UpdateBase, locking: bool) -> Insert:
+def _change_with_event(change: UpdateBase) -> Insert:
     """One statement that runs `change` and inserts an event for each row it changed (built once
-    per prebuilt change)."""
+    per prebuilt change; PostgreSQL only)."""
     changed = change.returning(*change.table.primary_key.columns).cte("changed")
-    rows = select(*_EVENT_VALUES).select_from(changed)
-    return _insert_event_from(rows.join(_LOCK, true()) if locking else rows, changed)
+    return _insert_event_from(select(*_EVENT_VALUES, _PG_TRANSACTION_ID).select_from(changed), changed)
 
 
 def change_and_emit(session: Session, change: UpdateBase, parameters: dict, event_type: str,
@@ -91,19 +96,39 @@ def change_and_emit(session: Session, change: UpdateBase, parameters: dict, even
         if connection.execute(change, parameters).rowcount == 0:
             return None
         return emit(session, event_type, aggregate_type, aggregate_key, payload)
-    locking = _needs_lock(session, connection)
     values = _event_values(event_type, aggregate_type, aggregate_key, payload)
-    event_id = connection.execute(_change_with_event(change, locking), {**parameters, **values}).scalar()
-    if event_id is None and locking:
-        session.info["outbox_locked"] = None  # no row, so the lock may not have been taken
-    return event_id
+    return connection.execute(_change_with_event(change), {**parameters, **values}).scalar()
 
 
-def events_after(session: Session, after_id: int, limit: int) -> list[OutboxEvent]:
-    """At most `limit` events with an id above `after_id`, oldest first."""
-    query = select(OutboxEvent).where(OutboxEvent.id > after_id).order_by(OutboxEvent.id).limit(limit)
+def _position_column():
+    return tuple_(OutboxEvent.transaction_id, OutboxEvent.id)
+
+
+def _settled(session: Session):
+    """Only events of transactions older than any still running: nothing can come before them later."""
+    if session.get_bind().dialect.name != "postgresql":
+        return literal(True)
+    horizon = func.pg_snapshot_xmin(func.pg_current_snapshot()).cast(Text).cast(BigInteger)
+    return OutboxEvent.transaction_id < horizon
+
+
+def events_after(session: Session, after: Position, limit: int) -> list[OutboxEvent]:
+    """At most `limit` settled events past `after`, in the order they are to be applied."""
+    query = (select(OutboxEvent).where(_position_column() > tuple_(literal(after[0], BigInteger),
+                                                                    literal(after[1], BigInteger)),
+                                       _settled(session))
+             .order_by(OutboxEvent.transaction_id, OutboxEvent.id).limit(limit))
     return list(session.scalars(query))
 
 
-def last_event_id(session: Session) -> int:
-    return session.scalar(select(func.coalesce(func.max(OutboxEvent.id), 0))) or 0
+def last_position(session: Session) -> Position:
+    """The position of the last settled event; START when there is none."""
+    row = session.execute(select(OutboxEvent.transaction_id, OutboxEvent.id).where(_settled(session))
+                          .order_by(OutboxEvent.transaction_id.desc(), OutboxEvent.id.desc()).limit(1)).first()
+    return Position(*row) if row else START
+
+
+def pending_count(session: Session, after: Position) -> int:
+    """How many events, settled or not yet, lie past `after`."""
+    return session.scalar(select(func.count()).select_from(OutboxEvent).where(
+        _position_column() > tuple_(literal(after[0], BigInteger), literal(after[1], BigInteger)))) or 0

@@ -138,9 +138,10 @@ def add_text_source(session: Session, *, title: str, text: str, format: str, tur
     title = ((title or "").strip() or (filename or "").strip())[:MAX_TITLE] or "Untitled source"
     record = get_session(session, session_key) if session_key else None
     sha256 = sha256 or text_sha256(text)
-    if record is not None and session.scalar(select(SourceText.id).where(
-            SourceText.session_key == session_key, SourceText.sha256 == sha256)) is not None:
-        raise Conflict("This file is already among the session's sources.")
+    same_place = SourceText.session_key == session_key if session_key else SourceText.session_key.is_(None)
+    if session.scalar(select(SourceText.id).where(same_place, SourceText.sha256 == sha256)) is not None:
+        raise Conflict("This file is already among the session's sources." if session_key else
+                       "This file is already in the library.")
     previous_end = 0
     for turn in turns:
         if not 0 <= turn.start < turn.end <= len(text) or turn.start < previous_end:
@@ -171,15 +172,17 @@ def get_source_text(session: Session, source_key: str) -> SourceText:
     return found
 
 
-def session_sources(session: Session, session_key: str) -> list[tuple[Source, SourceText, int]]:
-    """The session's sources in upload order, with how many annotations each has."""
+def session_sources(session: Session, session_key: str | None) -> list[tuple[Source, SourceText, int]]:
+    """The session's sources in upload order, with how many annotations each has; with None, the
+    sources that stand alone (documents in the library)."""
     counts = (select(Annotation.source_key, func.count().label("n")).group_by(Annotation.source_key)
               .subquery())
     rows = session.execute(
         select(Source, SourceText, func.coalesce(counts.c.n, 0))
         .join(SourceText, SourceText.source_key == Source.key)
         .outerjoin(counts, counts.c.source_key == Source.key)
-        .where(SourceText.session_key == session_key).order_by(SourceText.id))
+        .where(SourceText.session_key == session_key if session_key else SourceText.session_key.is_(None))
+        .order_by(SourceText.id))
     return [(source, text, n) for source, text, n in rows]
 
 

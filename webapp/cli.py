@@ -187,7 +187,7 @@ def _project_with_progress(project, store, batch_size: int, label: str):
 
 def _report(report, store) -> None:
     click.echo(f"{report.events_applied} events applied in {report.batches} batches; "
-               f"the {store.backend} graph is at event {report.last_event_id}.")
+               f"the {store.backend} graph is at event {report.position.event_id}.")
     for event_id, reason in report.dead_letters:
         click.secho(f"  event {event_id} set aside: {reason}", fg="yellow")
 

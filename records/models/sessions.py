@@ -52,6 +52,14 @@ class CopSession(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    # A session is not the library of documents that stand alone (see webapp.sessions).
+    is_library = False
+
+    @property
+    def source_session_key(self) -> str | None:
+        """The session key its sources carry."""
+        return self.key
+
 
 class SourceText(Base):
     """The plain text of a transcript or document source, as read from what was uploaded."""

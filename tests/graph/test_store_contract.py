@@ -60,14 +60,14 @@ def test_relationships_are_filtered_and_ordered(store):
 
 
 def test_a_broken_reference_changes_nothing(store):
-    store.apply([node(P1)], checkpoint=3)
+    store.apply([node(P1)], checkpoint=(0, 3))
     ghost = NodeRef(NodeLabel.REGION, "XX")
     with pytest.raises(BrokenReference, match="XX"):
         store.apply([node(P2), node(TRAINING), MergeRelationship(RelType.OF_TYPE, P2, TRAINING),
-                     MergeRelationship(RelType.IMPLEMENTED_IN, P2, ghost)], checkpoint=4)
+                     MergeRelationship(RelType.IMPLEMENTED_IN, P2, ghost)], checkpoint=(0, 4))
     assert store.node(NodeLabel.PRACTICE, "p2") is None
     assert store.counts() == {"Practice": 1, "relationships": 0}
-    assert store.last_applied_event() == 3
+    assert store.last_applied() == (0, 3)
 
 
 @pytest.mark.parametrize("change, message", [
@@ -94,12 +94,16 @@ def test_deleting_a_node_removes_its_relationships(store):
 
 
 def test_the_checkpoint_only_moves_forward_and_clear_resets_it(store):
-    assert store.last_applied_event() == 0
-    store.apply([node(P1)], checkpoint=7)
-    store.apply([], checkpoint=5)
-    assert store.last_applied_event() == 7
+    assert store.last_applied() == (0, 0)
+    store.apply([node(P1)], checkpoint=(0, 7))
+    store.apply([], checkpoint=(0, 5))
+    assert store.last_applied() == (0, 7)
+    # A later transaction comes after, even with a smaller event id; an earlier one never moves it back.
+    store.apply([], checkpoint=(12, 3))
+    store.apply([], checkpoint=(11, 99))
+    assert store.last_applied() == (12, 3)
     store.clear()
-    assert store.last_applied_event() == 0
+    assert store.last_applied() == (0, 0)
     assert store.counts() == {"relationships": 0}
 
 
@@ -125,7 +129,7 @@ def test_both_backends_export_the_same_networkx_graph(store, make_store):
 
 
 def test_health_names_the_backend(store):
-    store.apply([], checkpoint=2)
+    store.apply([], checkpoint=(0, 2))
     health = store.health()
     assert health["backend"] == store.backend
     assert health["last_applied_event"] == 2

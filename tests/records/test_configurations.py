@@ -17,7 +17,7 @@ from records.db import transaction
 from records.errors import NotFound, ValidationError
 from records.evidence import evidence_configurations, stated_unemployment_band
 from records.models import Configuration, OutboxEvent
-from records.outbox import events_after
+from records.outbox import START, events_after
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def draft(**overrides) -> ConfigurationDraft:
 
 def _events(factory):
     with factory() as session:
-        return [(e.event_type, e.payload) for e in events_after(session, 0, 100)]
+        return [(e.event_type, e.payload) for e in events_after(session, START, 100)]
 
 
 def test_a_configuration_is_recorded_with_its_full_state_in_the_event(with_source):

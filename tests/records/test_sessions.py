@@ -35,7 +35,7 @@ from records.models import (
     Source,
     SourceText,
 )
-from records.outbox import events_after
+from records.outbox import START, events_after
 from records.sessions import (
     TurnSpan,
     add_text_source,
@@ -86,7 +86,7 @@ def _audit(factory, action: str) -> list[AuditEntry]:
 
 def _events(factory) -> list[tuple[str, str, dict]]:
     with factory() as session:
-        return [(e.event_type, e.aggregate_key, e.payload) for e in events_after(session, 0, 1000)]
+        return [(e.event_type, e.aggregate_key, e.payload) for e in events_after(session, START, 1000)]
 
 
 def _new_session(factory, **overrides) -> str:

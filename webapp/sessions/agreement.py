@@ -33,7 +33,7 @@ def agreement_report(key: str):
     record = _session_or_404(key)
     session = db_session()
     reports = []
-    for source, text, _ in session_sources(session, key):
+    for source, text, _ in session_sources(session, record.source_session_key):
         codings: dict[str, list[CodedSpan]] = {}
         for annotation in annotations_of(session, source.key):
             codings.setdefault(annotation.coder, []).append(

@@ -1,7 +1,8 @@
 """The coding page's JSON: the coder's annotations and pending suggestions, and every action on them.
 
 Each action answers with the whole new state of the source for this coder, so the page never
-drifts from the records. Refusals are 400/404/409 with {"error": message}; nothing is changed then.
+drifts from the records. Refusals are 400/404/409 with {"error": {"status", "message"}}, as everywhere
+on the platform; nothing is changed then.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from records.annotations import (
     pending_suggestions,
     reject_suggestion,
 )
-from records.errors import Conflict, NotFound, RecordsError
+from records.errors import Conflict, NotFound, RecordsError, ValidationError
 from records.models import Annotation, Suggestion
 from webapp.database import db_session
 from webapp.security import roles_required
@@ -71,17 +72,23 @@ def _source(key: str, source_key: str):
     return record, source_in_session(record, source_key)
 
 
-def _body() -> dict:
+class BadRequest(ValidationError):
+    """A request the coding page's JSON cannot take; answered like every other refusal."""
+
+
+def _body(required: bool = True) -> dict:
     body = request.get_json(silent=True)
+    if body is None and not required:
+        return {}
     if not isinstance(body, dict):
-        abort(400, "Send a JSON object.")
+        raise BadRequest("Send a JSON object.")
     return body
 
 
 def _refused(error: RecordsError):
     db_session().rollback()
     status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 400
-    return jsonify(error=str(error)), status
+    return jsonify(error={"status": status, "message": str(error)}), status
 
 
 def _int_or_none(body: dict, name: str):
@@ -89,14 +96,14 @@ def _int_or_none(body: dict, name: str):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        abort(400, f"{name} is a whole number.")
+        raise BadRequest(f"{name} is a whole number.")
     return value
 
 
 def _text_or_none(body: dict, name: str, limit: int = 20_000):
     value = body.get(name)
     if value is not None and (not isinstance(value, str) or len(value) > limit):
-        abort(400, f"{name} is a text of at most {limit} characters.")
+        raise BadRequest(f"{name} is a text of at most {limit} characters.")
     return value
 
 
@@ -111,8 +118,8 @@ def coding_state(key: str, source_key: str):
 @roles_required(*CODERS)
 def create_annotation(key: str, source_key: str):
     record, source = _source(key, source_key)
-    body = _body()
     try:
+        body = _body()
         annotate(db_session(), source_key=source_key, coder=current_user.username,
                  label=_text_or_none(body, "label") or "", start=_int_or_none(body, "start"),
                  end=_int_or_none(body, "end"), concept_scheme=_text_or_none(body, "concept_scheme"),
@@ -161,9 +168,7 @@ def decide_suggestion(key: str, source_key: str, suggestion_id: int, action: str
     session = db_session()
     try:
         if action == "accept":
-            body = request.get_json(silent=True) or {}
-            if not isinstance(body, dict):
-                abort(400, "Send a JSON object.")
+            body = _body(required=False)
             accept_suggestion(session, suggestion_id, coder=current_user.username, source_key=source_key,
                               label=_text_or_none(body, "label"), start=_int_or_none(body, "start"),
                               end=_int_or_none(body, "end"), concept_scheme=_text_or_none(body, "concept_scheme"),
@@ -182,10 +187,10 @@ def decide_suggestion(key: str, source_key: str, suggestion_id: int, action: str
 @roles_required(*CODERS)
 def accept_above(key: str, source_key: str):
     record, source = _source(key, source_key)
-    threshold = _body().get("threshold")
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
-        abort(400, "The threshold is a number from 0 to 1.")
     try:
+        threshold = _body().get("threshold")
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise BadRequest("The threshold is a number from 0 to 1.")
         accepted = accept_suggestions_above(db_session(), source_key, coder=current_user.username,
                                             threshold=float(threshold))
         db_session().commit()
@@ -202,7 +207,8 @@ def concepts():
     """Search as you type: concepts a span of `label` may link to, matched in `lang` (and English)."""
     label = request.args.get("label", "")
     if label not in CONCEPT_SCHEMES:
-        abort(400, "Give the label of the span (context, mechanism, outcome, enabling or hindering).")
+        return jsonify(error={"status": 400, "message": "Give the label of the span (context, mechanism, outcome, "
+                                                        "enabling or hindering)."}), 400
     language = request.args.get("lang", "en")[:8]
     query = request.args.get("q", "").strip().casefold()[:100]
     index = concept_index()

@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -44,8 +44,14 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _choices(scheme: Scheme, language: str = "en") -> list[tuple[str, str]]:
-    return sorted(((c.code, c.label(language)) for c in concept_index().concepts(scheme)), key=lambda c: c[1])
+def _choices(scheme: Scheme, language: str = "en") -> list[SelectChoice]:
+    concepts = sorted(concept_index().concepts(scheme), key=lambda c: c.label(language))
+    return [SelectChoice(c.code, c.label(language)) for c in concepts]
+
+
+def _span_choices(annotations, labels: tuple[str, ...], prefix: bool = False) -> list[SelectChoice]:
+    return [SelectChoice(a.key, f"{LABEL_NAMES[a.label]}: {_quote(a)}" if prefix else _quote(a))
+            for a in annotations if a.label in labels]
 
 
 def _quote(annotation) -> str:
@@ -57,17 +63,14 @@ def _form_for(annotations, practices, language: str):
 
     class ConfigurationForm(FlaskForm):
         mechanism_span = RadioField("Mechanism (exactly one)", validators=[DataRequired(
-            message="Choose the mechanism span.")], choices=[
-            (a.key, _quote(a)) for a in annotations if a.label == "mechanism"])
-        context_spans = CheckboxesField("Contexts", choices=[(a.key, _quote(a)) for a in annotations
-                                                              if a.label == "context"])
-        outcome_spans = CheckboxesField("Outcomes (at least one)", choices=[
-            (a.key, _quote(a)) for a in annotations if a.label == "outcome"])
-        condition_spans = CheckboxesField("Enabling and hindering conditions", choices=[
-            (a.key, f"{LABEL_NAMES[a.label]}: {_quote(a)}") for a in annotations
-            if a.label in ("enabling", "hindering")])
-        practice = SelectField("Practice", choices=[("", "— none —"), (NEW_PRACTICE, "A new practice…")] + [
-            (p.key, p.name) for p in practices], validators=[Optional()])
+            message="Choose the mechanism span.")], choices=_span_choices(annotations, ("mechanism",)))
+        context_spans = CheckboxesField("Contexts", choices=_span_choices(annotations, ("context",)))
+        outcome_spans = CheckboxesField("Outcomes (at least one)", choices=_span_choices(annotations, ("outcome",)))
+        condition_spans = CheckboxesField("Enabling and hindering conditions",
+                                          choices=_span_choices(annotations, ("enabling", "hindering"), prefix=True))
+        practice = SelectField("Practice", choices=[SelectChoice("", "— none —"),
+                                                    SelectChoice(NEW_PRACTICE, "A new practice…")] + [
+            SelectChoice(p.key, p.name) for p in practices], validators=[Optional()])
         practice_name = StringField("Name of the new practice", validators=[Optional(), Length(max=300)])
         programme_type = SelectField("Programme type", choices=_choices(Scheme.PROGRAMME_TYPE, language),
                                      validators=[DataRequired()])

@@ -86,7 +86,7 @@ def _project(records: list[CopSession], name: str, description: str, created) ->
     children: dict[tuple[str, str, str], QdaCode] = {}
     users: dict[str, QdaUser] = {}
     sources = []
-    everything = [found for record in records for found in session_sources(session, record.key)]
+    everything = [found for record in records for found in session_sources(session, record.source_session_key)]
     for source, text, _ in everything:
         selections = []
         for annotation in annotations_of(session, source.key):
@@ -278,7 +278,7 @@ def export_configurations(key: str):
     record = _session_or_404(key)
     session = db_session()
     titles = dict(session.execute(select(Source.key, Source.title).where(
-        Source.key.in_([s.key for s, _, _ in session_sources(session, key)]))).all())
+        Source.key.in_([s.key for s, _, _ in session_sources(session, record.source_session_key)]))).all())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

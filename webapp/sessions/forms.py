@@ -3,6 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -27,7 +28,8 @@ LABEL_NAMES = {"context": "Context", "mechanism": "Mechanism", "outcome": "Outco
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
     held_on = DateField("Date", validators=[Optional()])
-    language = SelectField("Language of the session", choices=[(c, LANGUAGE_NAMES[c]) for c in SESSION_LANGUAGES])
+    language = SelectField("Language of the session",
+                           choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in SESSION_LANGUAGES])
     country = SelectField("Country", validators=[Optional()])
     region = SelectField("NUTS region (optional)", validators=[Optional()])
     sector = StringField("Sector or theme (optional)", validators=[Optional(), Length(max=200)])

@@ -3,9 +3,12 @@ building configurations, the agreement report, REFI-QDA and CSV exchange, model 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from nlp.sources import SourceFileError, read_pasted, read_source
 from ontology.concepts import concept_index
@@ -39,18 +42,40 @@ from webapp.sessions.forms import (
 from webapp.sessions.suggest import model_card, propose, sentences_of
 
 CODERS = ("admin", "facilitator")
+LIBRARY = "library"
 
 
-def _session_or_404(key: str) -> CopSession:
+@dataclass
+class Library:
+    """Sources that stand alone (evaluation reports, say), shown and coded like a session's: every
+    facilitator may code them."""
+    key: str = LIBRARY
+    title: str = "Library: documents without a session"
+    language: str = "en"
+    facilitators: list = field(default_factory=list)
+    participants: dict = field(default_factory=dict)
+    held_on: None = None
+    country: None = None
+    region: None = None
+    sector: str = ""
+    notes: str = "Transcripts and documents that belong to no session."
+    created_at: None = None
+    is_library: bool = True
+    source_session_key: None = None
+
+
+def _session_or_404(key: str) -> CopSession | Library:
+    if key == LIBRARY:
+        return Library()
     try:
         return get_session(db_session(), key)
     except NotFound:
         abort(404)
 
 
-def may_code(record: CopSession) -> bool:
-    """Admins and the session's own facilitators code its sources."""
-    return current_user.has_role("admin") or current_user.username in record.facilitators
+def may_code(record: CopSession | Library) -> bool:
+    """Admins and the session's own facilitators code its sources; every facilitator the library's."""
+    return current_user.has_role("admin") or record.is_library or current_user.username in record.facilitators
 
 
 def _coding_session(key: str) -> CopSession:
@@ -65,18 +90,18 @@ def source_in_session(record: CopSession, source_key: str) -> SourceText:
         source = get_source_text(db_session(), source_key)
     except NotFound:
         abort(404)
-    if source.session_key != record.key:
+    if source.session_key != record.source_session_key:
         abort(404)
     return source
 
 
 def _session_form(record: CopSession | None = None) -> SessionForm:
     form = SessionForm(obj=record) if record is not None and request.method == "GET" else SessionForm()
-    form.country.choices = [("", "—")] + country_choices("en")
-    form.region.choices = [("", "—")] + region_choices("en")
+    form.country.choices = [SelectChoice("", "—")] + [SelectChoice(code, name) for code, name in country_choices("en")]
+    form.region.choices = [SelectChoice("", "—")] + region_choices("en")
     facilitators = db_session().scalars(select(User).where(User.role.in_(CODERS), User.active)
                                         .order_by(User.username)).all()
-    form.facilitators.choices = [(u.username, f"{u.display_name or u.username} ({u.username})")
+    form.facilitators.choices = [SelectChoice(u.username, f"{u.display_name or u.username} ({u.username})")
                                  for u in facilitators]
     if request.method == "GET":
         if record is None:
@@ -129,6 +154,8 @@ def new():
 @roles_required(*CODERS)
 def edit(key: str):
     record = _coding_session(key)
+    if record.is_library:
+        abort(404)
     form = _session_form(record)
     if form.validate_on_submit() and _save_from(form, key) is not None:
         flash("Session saved.", "success")
@@ -142,7 +169,7 @@ def edit(key: str):
 def show(key: str):
     record = _session_or_404(key)
     session = db_session()
-    sources = session_sources(session, key)
+    sources = session_sources(session, record.source_session_key)
     configurations = session.scalars(select(Configuration).where(
         Configuration.source_key.in_([source.key for source, _, _ in sources])).order_by(Configuration.id)).all()
     index = concept_index()
@@ -160,7 +187,8 @@ def _store_source(record: CopSession, title: str, read, filename: str, digest: s
     try:
         source = add_text_source(
             session, title=title, text=read.text, format=read.format, filename=filename, turns=turns,
-            sentences=sentences_of(read.text, language, turns), session_key=record.key, language=language,
+            sentences=sentences_of(read.text, language, turns), session_key=record.source_session_key,
+            language=language,
             sha256=digest, warnings=list(read.warnings), actor=current_user.username,
             kind="document" if read.format == "pdf" else "session_transcript")
         propose(session, source.key, actor=current_user.username)
@@ -173,7 +201,8 @@ def _store_source(record: CopSession, title: str, read, filename: str, digest: s
 
 def _refuse_source(record: CopSession, message: str, status: int = 400):
     flash(message, "error")
-    return render_template("sessions/show.html", record=record, sources=session_sources(db_session(), record.key),
+    return render_template("sessions/show.html", record=record,
+                           sources=session_sources(db_session(), record.source_session_key),
                            configurations=[], upload_form=UploadForm(), paste_form=PasteForm(), may_code=True,
                            role_names=ROLE_NAMES, language_names=LANGUAGE_NAMES,
                            region_name=lambda code: concept_index().get(Scheme.NUTS2021, code).label("en")), status

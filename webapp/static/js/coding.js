@@ -40,7 +40,8 @@
     return fetch(base + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          announce(data.error || data.message || ("The server refused: " + response.status), true);
+          var error = data.error || {};
+          announce(error.message || ("The server refused: " + response.status), true);
           return null;
         }
         state = data;
