@@ -36,8 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.results import bp as results_bp
     from webapp.sessions import bp as sessions_bp
     from webapp.survey import bp as survey_bp
+    from webapp.wizard import bp as wizard_bp
     for blueprint in (errors_bp, auth_bp, dashboard_bp, admin_bp, api_bp, health_bp, survey_bp, results_bp,
-                      sessions_bp, explore_bp):
+                      sessions_bp, explore_bp, wizard_bp):
         app.register_blueprint(blueprint)
 
     from webapp.cli import register_commands

@@ -1,0 +1,278 @@
+"""The ALMP Design Wizard's question: in this context, which programme types and mechanisms does the
+evidence back, how strongly, where is it contested, and why.
+
+The context is matched against validated configurations (`queries.configurations_matching_context`);
+every matching configuration is read once, and the ranking, the strength of evidence, the conditions
+and the explanation are all worked out here, so both graph backends give the same answer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.queries import ContextQuery, QueryError, _country_of, configurations_matching_context
+from graph.store import GraphStore, NodeRef
+from ontology.concepts import concept_index
+from ontology.regions import band_for_rate, regional_rates
+from ontology.vocab import NodeLabel, RelType, Scheme
+
+__all__ = ["OBJECTIVES", "HORIZONS", "Evidence", "Recommendation", "WizardAnswer", "WizardQuery", "recommend",
+           "region_band"]
+
+# What a policymaker wants to achieve, as the outcome measures that show it.
+OBJECTIVES: dict[str, frozenset[str]] = {
+    "employment": frozenset({"employment", "unemployment_duration"}),
+    "earnings": frozenset({"earnings"}),
+    "durable_jobs": frozenset({"job_quality", "employment"}),
+    "inclusion": frozenset({"benefit_receipt", "skills", "other", "employment"}),
+}
+# The horizons a user chooses between, as the horizon codes of findings that speak to them.
+HORIZONS: dict[str, frozenset[str]] = {
+    "short": frozenset({"short_run", "mixed"}),
+    "medium": frozenset({"medium_run", "medium_long_run", "long_run", "mixed"}),
+}
+# How much a match on each part of the context counts: the labour market and the people matter most.
+CONTEXT_WEIGHTS = {"unemployment_band": 2.0, "target_group": 2.0, "region": 2.0, "country": 1.0,
+                   "skill_level": 1.0}
+# Outcome direction as a signal; a mixed finding counts for half.
+DIRECTION_SIGNAL = {"positive": 1.0, "mixed": 0.5, "null": 0.0, "negative": -1.0}
+# Stronger designs weigh more; a survey answer or a session counts as practice-based evidence.
+DESIGN_WEIGHTS = {"rct": 1.0, "meta_analysis": 1.0, "quasi_experimental": 0.8, "review": 0.6,
+                  "descriptive": 0.3, None: 0.4}
+
+
+@dataclass(frozen=True)
+class WizardQuery:
+    region: str | None = None
+    # None: taken from the region's unemployment rate when the platform has one.
+    unemployment_band: str | None = None
+    target_groups: tuple[str, ...] = ()
+    skill_level: str | None = None
+    objective: str = "employment"
+    horizon: str = "short"
+
+
+@dataclass
+class Evidence:
+    """One configuration behind a recommendation, with what it matched and where it comes from."""
+    configuration: str
+    matched: tuple[str, ...]
+    programme_type: str
+    mechanism: str
+    outcomes: list[dict[str, Any]]
+    signal: float | None
+    source: dict[str, Any] | None
+    design: str | None
+    countries: list[str]
+    practice: dict[str, Any] | None
+    conditions: list[dict[str, Any]]
+    spans: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Recommendation:
+    code: str
+    scheme: Scheme
+    label: str
+    score: float
+    evidence: list[Evidence]
+    # horizon code -> direction -> how many outcomes
+    directions: dict[str, dict[str, int]]
+    expected: dict[str, str]
+    sources: int
+    countries: list[str]
+    validated_share: float
+    designs: dict[str, int]
+    enabling: list[tuple[str, int]]
+    hindering: list[tuple[str, int]]
+    practices: list[dict[str, Any]]
+    contested: bool
+    why: list[tuple[str, dict[str, Any]]]
+
+
+@dataclass
+class WizardAnswer:
+    query: WizardQuery
+    unemployment_band: str | None
+    band_source: str  # "region", "user" or "none"
+    region_rate: dict[str, Any] | None
+    mechanisms: list[Recommendation]
+    programme_types: list[Recommendation]
+    matched: int
+
+
+def region_band(region: str | None) -> tuple[str | None, dict[str, Any] | None]:
+    """The unemployment band of a region from its published rate (never an estimate), with the figure."""
+    if not region:
+        return None, None
+    rate = regional_rates().get(region)
+    if rate is None:
+        return None, None
+    return band_for_rate(rate.rate), {"region": rate.region, "year": rate.year, "rate": float(rate.rate),
+                                      "source_url": rate.source_url}
+
+
+def _check(query: WizardQuery) -> None:
+    index = concept_index()
+    if query.objective not in OBJECTIVES:
+        raise QueryError(f"Unknown objective {query.objective!r}: choose one of {', '.join(OBJECTIVES)}.")
+    if query.horizon not in HORIZONS:
+        raise QueryError(f"Unknown horizon {query.horizon!r}: choose short or medium.")
+    if query.region and not index.has(Scheme.NUTS2021, query.region):
+        raise QueryError(f"Unknown region {query.region!r}: give a NUTS 2021 code such as ES61.")
+    if query.unemployment_band and not index.has(Scheme.UNEMPLOYMENT_BAND, query.unemployment_band):
+        raise QueryError(f"Unknown unemployment band {query.unemployment_band!r}.")
+    for code in query.target_groups:
+        if not index.has(Scheme.TARGET_GROUP, code):
+            raise QueryError(f"Unknown target group {code!r}.")
+    if query.skill_level and not index.has(Scheme.SKILL_LEVEL, query.skill_level):
+        raise QueryError(f"Unknown skill level {query.skill_level!r}.")
+    if "all_unemployed" in query.target_groups and len(query.target_groups) > 1:
+        raise QueryError("“All unemployed” already covers every group: choose it alone, or the groups.")
+
+
+def _details(store: GraphStore, key: str) -> dict[str, Any]:
+    """A configuration's own nodes and links, read in one step."""
+    ref = NodeRef(NodeLabel.CONFIGURATION, key)
+    around = store.neighbourhood(ref, 1)
+    found: dict[str, Any] = {"outcomes": [], "conditions": [], "regions": [], "spans": [], "source": None,
+                             "practice": None, "properties": around.nodes.get(ref, {})}
+    for rel in around.relationships:
+        if rel.start != ref:
+            continue
+        node = around.nodes.get(rel.end, {})
+        if rel.type == RelType.HAS_OUTCOME:
+            found["outcomes"].append(node)
+        elif rel.type == RelType.HAS_CONDITION:
+            found["conditions"].append({**node, "ref": rel.end})
+        elif rel.type == RelType.IN_REGION:
+            found["regions"].append(rel.end.key)
+        elif rel.type == RelType.CONFIGURATION_OF:
+            found["practice"] = node
+        elif rel.type == RelType.DERIVED_FROM and rel.end.label == NodeLabel.SOURCE:
+            found["source"] = node
+        elif rel.type == RelType.DERIVED_FROM and rel.end.label == NodeLabel.SEGMENT:
+            found["spans"].append(node)
+            if found["source"] is None:
+                parent = store.relationships(RelType.PART_OF, start=rel.end)
+                found["source"] = store.node(parent[0].end.label, parent[0].end.key) if parent else None
+    for condition in found["conditions"]:
+        types = store.relationships(RelType.OF_CONDITION_TYPE, start=condition.pop("ref"))
+        condition["type"] = types[0].end.key if types else None
+    return found
+
+
+def _signal(outcomes: list[dict[str, Any]], query: WizardQuery) -> float | None:
+    """What the configuration says about the chosen objective at the chosen horizon; None: nothing."""
+    wanted = [o for o in outcomes if o.get("measure") in OBJECTIVES[query.objective]
+              and o.get("horizon") in HORIZONS[query.horizon]]
+    if not wanted:
+        return None
+    return sum(DIRECTION_SIGNAL.get(o.get("direction"), 0.0) for o in wanted) / len(wanted)
+
+
+def _label(scheme: Scheme, code: str | None, language: str) -> str:
+    index = concept_index()
+    return index.get(scheme, code).label(language) if code and index.has(scheme, code) else (code or "")
+
+
+def _recommendation(scheme: Scheme, code: str, items: list[Evidence], query: WizardQuery, band: str | None,
+                    language: str, drafts: int) -> Recommendation:
+    weighted = [(item, sum(CONTEXT_WEIGHTS.get(part, 1.0) for part in item.matched)
+                 * DESIGN_WEIGHTS.get(item.design, 0.4)) for item in items]
+    score = round(sum(weight * item.signal for item, weight in weighted if item.signal is not None), 3)
+    directions: dict[str, Counter] = defaultdict(Counter)
+    for item in items:
+        for outcome in item.outcomes:
+            directions[outcome.get("horizon", "mixed")][outcome.get("direction", "mixed")] += 1
+    expected = {horizon: counts.most_common(1)[0][0] for horizon, counts in directions.items()}
+    sources = {(item.source or {}).get("key") or item.configuration for item in items}
+    countries = sorted({_country_of(code) for item in items for code in item.countries})
+    designs = Counter(item.design or "practice" for item in items)
+    enabling, hindering = Counter(), Counter()
+    for item in items:
+        for condition in item.conditions:
+            (enabling if condition.get("kind") == "enabling" else hindering)[condition.get("type")] += 1
+    signals = [item.signal for item in items if item.signal is not None]
+    # Contested: some findings in this context say it works and others say it does not.
+    contested = any(s > 0 for s in signals) and any(s <= 0 for s in signals)
+    practices = []
+    for item in sorted(items, key=lambda i: "region" not in i.matched):
+        if item.practice and item.practice.get("key") not in {p.get("key") for p in practices}:
+            practices.append(item.practice)
+    why = _why(items, signals, query, band, contested, len(sources), countries)
+    return Recommendation(
+        code=code, scheme=scheme, label=_label(scheme, code, language), score=score,
+        evidence=sorted(items, key=lambda i: (-len(i.matched), -(i.signal or 0), i.configuration)),
+        directions={h: dict(c) for h, c in sorted(directions.items())}, expected=dict(sorted(expected.items())),
+        sources=len(sources), countries=countries, validated_share=round(len(items) / (len(items) + drafts), 3),
+        designs=dict(designs.most_common()), enabling=enabling.most_common(5), hindering=hindering.most_common(5),
+        practices=practices[:3], contested=contested, why=why)
+
+
+def _why(items: list[Evidence], signals: list[float], query: WizardQuery, band: str | None,
+         contested: bool, sources: int, countries: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The explanation, as (reason, values) pairs that the pages say in the reader's language."""
+    parts = Counter(part for item in items for part in item.matched)
+    reasons: list[tuple[str, dict[str, Any]]] = []
+    if parts.get("unemployment_band") and band:
+        reasons.append(("why_band", {"count": parts["unemployment_band"], "band": band}))
+    if parts.get("target_group"):
+        reasons.append(("why_groups", {"count": parts["target_group"], "groups": list(query.target_groups)}))
+    if parts.get("region") or parts.get("country"):
+        reasons.append(("why_place", {"count": parts.get("region", 0) + parts.get("country", 0)}))
+    if signals:
+        reasons.append(("why_direction", {"positive": sum(1 for s in signals if s > 0), "count": len(signals)}))
+    else:
+        reasons.append(("why_no_direction", {}))
+    reasons.append(("why_sources", {"sources": sources, "countries": len(countries)}))
+    if contested:
+        reasons.append(("why_contested", {}))
+    return reasons
+
+
+def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") -> WizardAnswer:
+    """Programme types and mechanisms for the context, best backed first, each with its evidence."""
+    _check(query)
+    band_source = "user" if query.unemployment_band else "none"
+    band, rate = query.unemployment_band, None
+    if query.region:
+        regional, rate = region_band(query.region)
+        if band is None and regional is not None:
+            band, band_source = regional, "region"
+    if not (query.target_groups or query.region or band or query.skill_level):
+        raise QueryError("Describe the context: a region, an unemployment level, target groups or a skill level.")
+    everything = configurations_matching_context(store, ContextQuery(
+        target_groups=tuple(query.target_groups), region=query.region, unemployment_band=band,
+        skill_level=query.skill_level, validated_only=False, limit=None))
+    # Only validated configurations are evidence; drafts only tell how much is still unchecked.
+    drafts = Counter()
+    for match in everything:
+        if match.status != "validated":
+            drafts[(Scheme.MECHANISM, match.mechanism)] += 1
+            drafts[(Scheme.PROGRAMME_TYPE, match.programme_type)] += 1
+    items = []
+    for match in (m for m in everything if m.status == "validated"):
+        details = _details(store, match.configuration)
+        source = details["source"]
+        items.append(Evidence(
+            configuration=match.configuration, matched=match.matched, programme_type=match.programme_type,
+            mechanism=match.mechanism, outcomes=details["outcomes"], signal=_signal(details["outcomes"], query),
+            source=source, design=(source or {}).get("design"), countries=details["regions"],
+            practice=details["practice"], conditions=details["conditions"], spans=details["spans"]))
+    by_mechanism: dict[str, list[Evidence]] = defaultdict(list)
+    by_programme: dict[str, list[Evidence]] = defaultdict(list)
+    for item in items:
+        by_mechanism[item.mechanism].append(item)
+        by_programme[item.programme_type].append(item)
+
+    def ranked(scheme: Scheme, groups: dict[str, list[Evidence]]) -> list[Recommendation]:
+        found = [_recommendation(scheme, code, group, query, band, language, drafts[(scheme, code)])
+                 for code, group in groups.items()]
+        return sorted(found, key=lambda r: (-r.score, -r.sources, r.code))
+
+    return WizardAnswer(query=query, unemployment_band=band, band_source=band_source, region_rate=rate,
+                        mechanisms=ranked(Scheme.MECHANISM, by_mechanism),
+                        programme_types=ranked(Scheme.PROGRAMME_TYPE, by_programme), matched=len(items))

@@ -1,0 +1,75 @@
+"""The Design Wizard in a real browser: the same young people in a high- and a low-unemployment
+region get different recommendations, each explained and backed by the default evidence base."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_survey_in_browser import run_axe
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser):
+    # axe is injected as an inline script, which the platform's CSP rightly forbids.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def _ask(page, base_url: str, region: str) -> dict:
+    page.goto(f"{base_url}/wizard/?lang=en")
+    page.get_by_label("NUTS region (optional)").select_option(region)
+    page.get_by_label("Young people and NEETs").check()
+    page.get_by_label("Employment", exact=True).check()
+    page.get_by_label("Short run (within a year)").check()
+    page.get_by_role("button", name="Show what works here").click()
+    page.locator("#results").wait_for()
+    mechanisms = page.locator("section[aria-labelledby=mechanisms-title] article.recommendation")
+    return {
+        "band": page.locator("#band-summary").inner_text(),
+        "summary": page.locator("#context-summary").inner_text(),
+        "top": [mechanisms.nth(n).get_attribute("data-code") for n in range(min(5, mechanisms.count()))],
+        "first_why": mechanisms.first.locator(".why").inner_text(),
+        "url": page.url,
+    }
+
+
+def test_the_wizard_answers_a_high_and_a_low_unemployment_region_differently(page, platform):
+    high = _ask(page, platform.url, "ES61")
+    assert high["band"] == "Unemployment level: High unemployment"
+    assert "Andalucía: 19.0 % unemployed in 2022" in high["summary"]
+    assert "independent source" in high["first_why"] and "Young people and NEETs" in high["first_why"]
+    assert run_axe(page) == []
+    # The evidence behind a recommendation, down to its study.
+    threat = page.locator("section[aria-labelledby=mechanisms-title] article[data-code=threat_effect]")
+    threat.locator("summary").click()
+    first_study = threat.locator(".evidence li a").first
+    assert first_study.get_attribute("href").startswith("http")
+    assert "high unemployment" in threat.locator(".why").inner_text()
+
+    low = _ask(page, platform.url, "CZ01")
+    assert low["band"] == "Unemployment level: Low unemployment"
+    assert "Praha: 2.1 % unemployed in 2023" in low["summary"]
+    assert high["top"] != low["top"]
+    assert "threat_effect" in high["top"] and "threat_effect" not in low["top"]
+    assert "job_matching" in low["top"] and "job_matching" not in high["top"]
+
+    # The answer is in the address: the same link gives the same page, in another language too.
+    page.goto(high["url"])
+    page.locator("#results").wait_for()
+    page.get_by_role("link", name="DE", exact=True).click()
+    page.locator("#results").wait_for()
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert "Hohe Erwerbslosigkeit" in page.locator("#band-summary").inner_text()
+
+
+def test_a_question_it_cannot_answer_is_explained_on_the_page(page, platform):
+    page.goto(f"{platform.url}/wizard/?group=all_unemployed&group=women")
+    alert = page.get_by_role("alert")
+    assert "already covers every group" in alert.inner_text()
+    page.goto(f"{platform.url}/wizard/?region=XX99")
+    assert "Unknown region 'XX99'" in page.get_by_role("alert").inner_text()

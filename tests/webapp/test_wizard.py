@@ -1,0 +1,64 @@
+"""The Design Wizard over HTTP: open to everyone, its question in the address, the same answer as JSON,
+and a clear 400 (never a 500) for anything it cannot answer."""
+
+import pytest
+
+from records.demo import load_demo_content
+
+
+@pytest.fixture
+def evidence_app(app):
+    with app.app_context():
+        from webapp.database import session_factory
+        load_demo_content(session_factory())
+    return app
+
+
+def test_the_wizard_is_open_to_everyone_in_five_languages(evidence_app, client):
+    page = client.get("/wizard/?lang=it")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="it">' in html and "Giovani e NEET" in html
+    assert client.get("/wizard/", headers={"Accept-Language": "fr-BE,fr;q=0.9"}).get_data(
+        as_text=True).count('<html lang="fr">') == 1
+
+
+def test_results_are_in_the_page_and_the_same_in_json(evidence_app, client):
+    query = "region=ES61&group=youth_neet&objective=employment&horizon=short"
+    page = client.get(f"/wizard/?{query}").get_data(as_text=True)
+    answer = client.get(f"/wizard/answer.json?{query}")
+    assert answer.status_code == 200
+    found = answer.get_json()
+    assert found["unemployment_band"] == "high" and found["band_source"] == "region"
+    assert found["region_rate"] == {"region": "ES61", "year": 2022, "rate": 19.0,
+                                    "source_url": found["region_rate"]["source_url"]}
+    first = found["mechanisms"][0]
+    assert f'data-code="{first["code"]}"' in page
+    assert first["evidence"] and first["evidence"][0]["source"]["citation"]
+    assert {"code", "score", "expected", "sources", "countries", "designs", "enabling", "hindering",
+            "practices", "contested", "why"} <= set(first)
+    assert found["programme_types"]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("region=XX99", "Unknown region"),
+    ("group=all_unemployed&group=women", "already covers every group"),
+    ("region=ES61&objective=%3Cscript%3E", "Unknown objective"),
+    ("region=ES61&horizon=forever", "Unknown horizon"),
+    ("band=extreme", "Unknown unemployment band"),
+    ("skill=9", "Unknown skill level"),
+    ("&".join(["group=women"] * 3 + [f"group=g{n}" for n in range(11)]), "at most ten"),
+    ("objective=employment", "Describe the context"),
+])
+def test_questions_it_cannot_answer_get_a_400_with_the_reason(evidence_app, client, query, message):
+    page = client.get(f"/wizard/?{query}")
+    assert page.status_code == 400 and message in page.get_data(as_text=True)
+    assert "<script>" not in page.get_data(as_text=True)
+    answer = client.get(f"/wizard/answer.json?{query}")
+    assert answer.status_code == 400 and message in answer.get_json()["error"]["message"]
+
+
+def test_no_question_yet_shows_the_empty_form(evidence_app, client):
+    page = client.get("/wizard/")
+    assert page.status_code == 200 and 'id="results"' not in page.get_data(as_text=True)
+    assert client.get("/wizard/answer.json").status_code == 400

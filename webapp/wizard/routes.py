@@ -1,0 +1,134 @@
+"""The Design Wizard's pages. The whole question lives in the address (GET), so results can be shared
+by link, bookmarked and printed; the same answer comes as JSON for other tools."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict
+from importlib import resources
+
+import yaml
+from flask import jsonify, render_template, request, url_for
+
+from graph.errors import GraphError
+from graph.queries import QueryError
+from graph.wizard import HORIZONS, OBJECTIVES, WizardAnswer, WizardQuery, recommend
+from ontology.concepts import concept_index
+from ontology.vocab import Scheme
+from survey_forms.forms import region_choices
+from webapp.graph_access import synced_graph
+from webapp.wizard import bp
+
+LANGUAGES = ("en", "de", "fr", "es", "it")
+MAX_TARGET_GROUPS = 10
+
+
+@functools.cache
+def _messages() -> dict[str, dict[str, str]]:
+    folder = resources.files("webapp.wizard").joinpath("i18n")
+    return {name: texts for file in ("messages.yaml", "reasons.yaml")
+            for name, texts in yaml.safe_load(folder.joinpath(file).read_text("utf-8")).items()}
+
+
+def text(name: str, language: str, **values) -> str:
+    texts = _messages()[name]
+    return (texts.get(language) or texts["en"]).format(**values)
+
+
+def _language() -> str:
+    wanted = request.args.get("lang")
+    if wanted in LANGUAGES:
+        return wanted
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def _concepts(scheme: Scheme, language: str) -> list[tuple[str, str]]:
+    return sorted(((c.code, c.label(language)) for c in concept_index().concepts(scheme)), key=lambda c: c[1])
+
+
+def _query_from_args() -> tuple[WizardQuery | None, str | None]:
+    """The question in the address, or None when nothing was asked yet; a problem as a sentence."""
+    args = request.args
+    asked = any(args.get(name) for name in ("region", "band", "group", "skill")) or "objective" in args
+    if not asked:
+        return None, None
+    groups = tuple(dict.fromkeys(code for code in args.getlist("group") if code))
+    if len(groups) > MAX_TARGET_GROUPS:
+        return None, "Choose at most ten target groups."
+    return WizardQuery(region=args.get("region") or None, unemployment_band=args.get("band") or None,
+                       target_groups=groups, skill_level=args.get("skill") or None,
+                       objective=args.get("objective") or "employment",
+                       horizon=args.get("horizon") or "short"), None
+
+
+def _why_text(reason: str, values: dict, language: str) -> str:
+    """One line of a recommendation's explanation, in the reader's language."""
+    index = concept_index()
+    values = dict(values)
+    if "band" in values:
+        values["band"] = index.get(Scheme.UNEMPLOYMENT_BAND, values["band"]).label(language).lower()
+    if "groups" in values:
+        values["groups"] = ", ".join(index.get(Scheme.TARGET_GROUP, code).label(language) for code in values["groups"])
+    return text(reason, language, **values)
+
+
+def _language_url(code: str) -> str:
+    """This very question, in another language."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return url_for("wizard.index", **args)
+
+
+def _answer(query: WizardQuery, language: str) -> WizardAnswer:
+    return recommend(synced_graph(), query, language=language)
+
+
+@bp.route("/")
+def index():
+    language = _language()
+    query, problem = _query_from_args()
+    answer = None
+    status = 200
+    if query is not None and problem is None:
+        try:
+            answer = _answer(query, language)
+        except QueryError as error:
+            problem, status = str(error), 400
+        except GraphError as error:
+            problem, status = f"The knowledge graph cannot answer now: {error}", 503
+    elif problem:
+        status = 400
+    index_ = concept_index()
+    return render_template(
+        "wizard/index.html", t=lambda name, **values: text(name, language, **values), language=language,
+        languages=LANGUAGES, query=query or WizardQuery(), answer=answer, problem=problem,
+        regions=region_choices(language), bands=_concepts(Scheme.UNEMPLOYMENT_BAND, language),
+        groups=_concepts(Scheme.TARGET_GROUP, language), skills=_concepts(Scheme.SKILL_LEVEL, language),
+        objectives=list(OBJECTIVES), horizons=list(HORIZONS), lang_url=_language_url,
+        why=lambda reason, values: _why_text(reason, values, language),
+        label=lambda scheme, code: index_.get(scheme, code).label(language) if code and index_.has(scheme, code)
+        else (code or ""), Scheme=Scheme), status
+
+
+@bp.route("/answer.json")
+def answer_json():
+    """The same answer as the page, for other tools (and the "export as JSON" link)."""
+    language = _language()
+    query, problem = _query_from_args()
+    if query is None:
+        problem = problem or "Describe the context: region, band, group, skill, objective, horizon."
+    if problem:
+        return jsonify(error={"status": 400, "message": problem}), 400
+    try:
+        answer = _answer(query, language)
+    except QueryError as error:
+        return jsonify(error={"status": 400, "message": str(error)}), 400
+    except GraphError as error:
+        return jsonify(error={"status": 503, "message": str(error)}), 503
+    found = asdict(answer)
+    for group in ("mechanisms", "programme_types"):
+        for item in found[group]:
+            item["scheme"] = str(item["scheme"])
+    response = jsonify(found)
+    response.headers["Content-Disposition"] = 'inline; filename="almp-design-wizard.json"'
+    return response
