@@ -146,3 +146,17 @@ def test_facilitator_codes_a_webvtt_transcript_and_an_analyst_finds_it_in_the_gr
     assert accepted_quote in provenance.inner_text()
     assert "Validated" in page.locator("#graph-status").inner_text()
     assert run_axe(page) == []
+
+    # The graph explorer around the configuration: drawn, and listed, spans and source included.
+    page.get_by_role("link", name="In the graph explorer").click()
+    page.locator("#graph-canvas canvas").first.wait_for()
+    nodes = page.locator("#graph-nodes")
+    assert nodes.locator("tr", has_text="Segment").count() >= 2
+    nodes.locator(f"tr[data-node='Configuration:{configuration_key}'] a").first.click()
+    details = page.locator("#node-properties")
+    assert "validated" in details.inner_text() and "fatima" in details.inner_text()
+    assert page.locator("#node-provenance").is_visible()
+    segment = nodes.locator("tr", has_text="Segment").filter(has_text=OUTCOME[:40]).locator("a").first
+    segment.click()
+    assert OUTCOME in details.inner_text() and "Ingrid Larsen" in details.inner_text()
+    assert run_axe(page) == []
