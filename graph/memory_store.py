@@ -196,6 +196,37 @@ class MemoryStore(GraphStore):
     def _targets(self, start: NodeRef, rel: RelType) -> list[NodeRef]:
         return [end for _, end, edge_key in self._graph.out_edges(start, keys=True) if edge_key == rel]
 
+    def configuration_details(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        with self._lock:
+            for key in keys:
+                ref = NodeRef(NodeLabel.CONFIGURATION, key)
+                if not self._graph.has_node(ref):
+                    continue
+
+                def props(node: NodeRef) -> dict[str, Any]:
+                    return dict(self._graph.nodes[node]["properties"])
+
+                conditions = []
+                for node in self._targets(ref, RelType.HAS_CONDITION):
+                    types = self._targets(node, RelType.OF_CONDITION_TYPE)
+                    conditions.append(props(node) | {"type": types[0].key if types else None})
+                practices = self._targets(ref, RelType.CONFIGURATION_OF)
+                origins = self._targets(ref, RelType.DERIVED_FROM)
+                spans = [node for node in origins if node.label == NodeLabel.SEGMENT]
+                sources = [node for node in origins if node.label == NodeLabel.SOURCE]
+                for span in spans:
+                    sources += self._targets(span, RelType.PART_OF)
+                found[key] = {
+                    "outcomes": _by_key([props(n) for n in self._targets(ref, RelType.HAS_OUTCOME)]),
+                    "conditions": _by_key(conditions),
+                    "regions": sorted(n.key for n in self._targets(ref, RelType.IN_REGION)),
+                    "practice": props(practices[0]) if practices else None,
+                    "source": props(sources[0]) if sources else None,
+                    "spans": _by_key([props(n) for n in spans]),
+                }
+        return found
+
     def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:
         with self._lock:
             mechanism_ref = NodeRef(NodeLabel.MECHANISM, mechanism)
@@ -220,6 +251,10 @@ class MemoryStore(GraphStore):
                                  for o in self._targets(configuration, RelType.HAS_OUTCOME)],
                 })
         return facts
+
+
+def _by_key(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda item: str(item.get("key", "")))
 
 
 def _update(properties: dict[str, Any], changes: dict[str, Any]) -> None:

@@ -123,6 +123,26 @@ CALL (c) { OPTIONAL MATCH (c)-[:IN_REGION]->(r:Region) RETURN collect(r.key) AS 
 CALL (c) { OPTIONAL MATCH (c)-[:HAS_OUTCOME]->(o:Outcome) RETURN collect(properties(o)) AS outcomes }
 RETURN c.key AS key, c.status AS status, source, regions, outcomes
 """
+CONFIGURATION_DETAILS = """
+UNWIND $keys AS key
+MATCH (c:Configuration {key: key})
+CALL (c) { OPTIONAL MATCH (c)-[:HAS_OUTCOME]->(o:Outcome) RETURN collect(properties(o)) AS outcomes }
+CALL (c) {
+  OPTIONAL MATCH (c)-[:HAS_CONDITION]->(k:Condition)
+  OPTIONAL MATCH (k)-[:OF_CONDITION_TYPE]->(t:ConditionType)
+  RETURN collect(CASE WHEN k IS NULL THEN NULL ELSE k{.*, type: t.key} END) AS conditions
+}
+CALL (c) { OPTIONAL MATCH (c)-[:IN_REGION]->(r:Region) RETURN collect(r.key) AS regions }
+CALL (c) { OPTIONAL MATCH (c)-[:CONFIGURATION_OF]->(p:Practice) RETURN properties(p) AS practice LIMIT 1 }
+CALL (c) { OPTIONAL MATCH (c)-[:DERIVED_FROM]->(g:Segment) RETURN collect(properties(g)) AS spans }
+CALL (c) {
+  OPTIONAL MATCH (c)-[:DERIVED_FROM]->(origin)
+  OPTIONAL MATCH (origin)-[:PART_OF]->(parent:Source)
+  WITH coalesce(parent, CASE WHEN origin:Source THEN origin END) AS source WHERE source IS NOT NULL
+  RETURN properties(source) AS source LIMIT 1
+}
+RETURN key, outcomes, conditions, regions, practice, source, spans
+"""
 # Relationships first, in batches: a concept node may hold tens of thousands of them, too many to
 # delete with the node in one transaction.
 CLEAR_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
@@ -139,10 +159,13 @@ class Neo4jStore(GraphStore):
         self._database = database or None
         try:
             # Transient failures are retried for a few seconds, not the driver's default 30: a
-            # page must say the graph is down rather than hang.
+            # page must say the graph is down rather than hang. The named queries mention every
+            # relationship type they may follow; a graph that holds none of one yet (no session
+            # transcripts, say) is normal, not worth a server notice in the log on every query.
             self._driver = GraphDatabase.driver(
                 uri, auth=auth, connection_timeout=retry_seconds,
-                max_transaction_retry_time=retry_seconds)
+                max_transaction_retry_time=retry_seconds,
+                notifications_disabled_classifications=["UNRECOGNIZED"])
         except (DriverError, ValueError) as error:
             raise GraphUnavailable(f"Cannot use the Neo4j address {uri!r}: {error}") from error
         self.uri = uri
@@ -249,6 +272,17 @@ class Neo4jStore(GraphStore):
                          region_codes=region_codes, country_codes=country_codes,
                          band=unemployment_band, skill_codes=skill_codes, validated_only=validated_only,
                          limit=limit if limit is not None else 2**62)
+
+    def configuration_details(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        def by_key(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return sorted(items, key=lambda item: str(item.get("key", "")))
+
+        found = {}
+        for row in self._run(CONFIGURATION_DETAILS, read=True, keys=list(keys)):
+            found[row["key"]] = {"outcomes": by_key(row["outcomes"]), "conditions": by_key(row["conditions"]),
+                                 "regions": sorted(row["regions"]), "practice": row["practice"],
+                                 "source": row["source"], "spans": by_key(row["spans"])}
+        return found
 
     def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:
         rows = self._run(CONFIGURATION_FACTS, read=True, mechanism=mechanism)

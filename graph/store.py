@@ -186,6 +186,14 @@ class GraphStore(abc.ABC):
         `source` the Source node's properties (through its segment if any) or None. Any order."""
 
     @abc.abstractmethod
+    def configuration_details(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """What the Design Wizard reads of each configuration, in one call for many:
+        `{key: {outcomes, conditions, regions, practice, source, spans}}` with outcomes, conditions
+        (their `type` the condition-type code) and spans (Segment nodes) as property dicts sorted by
+        key, regions as sorted codes, practice and source as property dicts or None (the source
+        through a span when the configuration came from one). Unknown keys are left out."""
+
+    @abc.abstractmethod
     def health(self) -> dict[str, Any]:
         """A JSON-ready description of the backend's state; raises `GraphUnavailable` when down."""
 

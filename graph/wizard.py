@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.queries import ContextQuery, QueryError, _country_of, configurations_matching_context
-from graph.store import GraphStore, NodeRef
+from graph.store import GraphStore
 from ontology.concepts import concept_index
 from ontology.regions import band_for_rate, regional_rates
-from ontology.vocab import NodeLabel, RelType, Scheme
+from ontology.vocab import Scheme
 
-__all__ = ["OBJECTIVES", "HORIZONS", "Evidence", "Recommendation", "WizardAnswer", "WizardQuery", "recommend",
-           "region_band"]
+__all__ = ["DISTANCES", "HORIZONS", "OBJECTIVES", "PATHWAY_STAGES", "Evidence", "Pathway", "PathwayStep",
+           "Recommendation", "WizardAnswer", "WizardQuery", "pathway", "recommend", "region_band"]
 
 # What a policymaker wants to achieve, as the outcome measures that show it.
 OBJECTIVES: dict[str, frozenset[str]] = {
@@ -39,6 +39,11 @@ CONTEXT_WEIGHTS = {"unemployment_band": 2.0, "target_group": 2.0, "region": 2.0,
 # Outcome direction as a signal; a mixed finding counts for half.
 DIRECTION_SIGNAL = {"positive": 1.0, "mixed": 0.5, "null": 0.0, "negative": -1.0}
 # Stronger designs weigh more; a survey answer or a session counts as practice-based evidence.
+# The closest-matching configurations the answer is built from: in a large graph most share some
+# part of any context, and those sharing the most say the most about it.
+EVIDENCE_LIMIT = 500
+# Configurations read per call to the store.
+DETAILS_BATCH = 1000
 DESIGN_WEIGHTS = {"rct": 1.0, "meta_analysis": 1.0, "quasi_experimental": 0.8, "review": 0.6,
                   "descriptive": 0.3, None: 0.4}
 
@@ -133,37 +138,6 @@ def _check(query: WizardQuery) -> None:
         raise QueryError("“All unemployed” already covers every group: choose it alone, or the groups.")
 
 
-def _details(store: GraphStore, key: str) -> dict[str, Any]:
-    """A configuration's own nodes and links, read in one step."""
-    ref = NodeRef(NodeLabel.CONFIGURATION, key)
-    around = store.neighbourhood(ref, 1)
-    found: dict[str, Any] = {"outcomes": [], "conditions": [], "regions": [], "spans": [], "source": None,
-                             "practice": None, "properties": around.nodes.get(ref, {})}
-    for rel in around.relationships:
-        if rel.start != ref:
-            continue
-        node = around.nodes.get(rel.end, {})
-        if rel.type == RelType.HAS_OUTCOME:
-            found["outcomes"].append(node)
-        elif rel.type == RelType.HAS_CONDITION:
-            found["conditions"].append({**node, "ref": rel.end})
-        elif rel.type == RelType.IN_REGION:
-            found["regions"].append(rel.end.key)
-        elif rel.type == RelType.CONFIGURATION_OF:
-            found["practice"] = node
-        elif rel.type == RelType.DERIVED_FROM and rel.end.label == NodeLabel.SOURCE:
-            found["source"] = node
-        elif rel.type == RelType.DERIVED_FROM and rel.end.label == NodeLabel.SEGMENT:
-            found["spans"].append(node)
-            if found["source"] is None:
-                parent = store.relationships(RelType.PART_OF, start=rel.end)
-                found["source"] = store.node(parent[0].end.label, parent[0].end.key) if parent else None
-    for condition in found["conditions"]:
-        types = store.relationships(RelType.OF_CONDITION_TYPE, start=condition.pop("ref"))
-        condition["type"] = types[0].end.key if types else None
-    return found
-
-
 def _signal(outcomes: list[dict[str, Any]], query: WizardQuery) -> float | None:
     """What the configuration says about the chosen objective at the chosen horizon; None: nothing."""
     wanted = [o for o in outcomes if o.get("measure") in OBJECTIVES[query.objective]
@@ -246,16 +220,22 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") ->
         raise QueryError("Describe the context: a region, an unemployment level, target groups or a skill level.")
     everything = configurations_matching_context(store, ContextQuery(
         target_groups=tuple(query.target_groups), region=query.region, unemployment_band=band,
-        skill_level=query.skill_level, validated_only=False, limit=None))
+        skill_level=query.skill_level, validated_only=False, limit=EVIDENCE_LIMIT))
     # Only validated configurations are evidence; drafts only tell how much is still unchecked.
     drafts = Counter()
     for match in everything:
         if match.status != "validated":
             drafts[(Scheme.MECHANISM, match.mechanism)] += 1
             drafts[(Scheme.PROGRAMME_TYPE, match.programme_type)] += 1
+    validated = [m for m in everything if m.status == "validated"]
+    known: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(validated), DETAILS_BATCH):
+        known |= store.configuration_details([m.configuration for m in validated[start:start + DETAILS_BATCH]])
     items = []
-    for match in (m for m in everything if m.status == "validated"):
-        details = _details(store, match.configuration)
+    for match in validated:
+        details = known.get(match.configuration)
+        if details is None:  # removed between the two reads
+            continue
         source = details["source"]
         items.append(Evidence(
             configuration=match.configuration, matched=match.matched, programme_type=match.programme_type,
@@ -276,3 +256,50 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") ->
     return WizardAnswer(query=query, unemployment_band=band, band_source=band_source, region_rate=rate,
                         mechanisms=ranked(Scheme.MECHANISM, by_mechanism),
                         programme_types=ranked(Scheme.PROGRAMME_TYPE, by_programme), matched=len(items))
+
+
+# -- intervention pathways -----------------------------------------------------------------------------
+
+# The order in which programmes usually follow each other on the way back to work, from taking stock
+# to taking a job. A platform convention (like the unemployment bands), not an official
+# classification: the evidence decides which programme of each stage is proposed, and whether any.
+PATHWAY_STAGES: dict[str, tuple[str, ...]] = {
+    "orientation": ("counselling_case_management", "services"),
+    "skills": ("training", "language_training"),
+    "work_experience": ("workplace_training_apprenticeship", "employment_incentives_wage_subsidy",
+                        "supported_employment", "direct_job_creation"),
+    "job_entry": ("job_search_assistance", "start_up_incentives"),
+}
+# How far a jobseeker is from work decides where the pathway starts.
+DISTANCES: dict[str, tuple[str, ...]] = {
+    "close": ("job_entry",),
+    "medium": ("skills", "work_experience", "job_entry"),
+    "far": ("orientation", "skills", "work_experience", "job_entry"),
+}
+
+
+@dataclass
+class PathwayStep:
+    stage: str
+    proposed: Recommendation | None
+    alternatives: list[Recommendation]
+
+
+@dataclass
+class Pathway:
+    distance: str
+    steps: list[PathwayStep]
+
+
+def pathway(answer: WizardAnswer, distance: str) -> Pathway:
+    """A sequence of programme types for a jobseeker of this profile: at each stage from `distance` on,
+    the programme type with the best evidence in the answer's context, if any points the right way."""
+    if distance not in DISTANCES:
+        raise QueryError(f"Unknown distance from the labour market {distance!r}: choose close, medium or far.")
+    by_code = {r.code: r for r in answer.programme_types}
+    steps = []
+    for stage in DISTANCES[distance]:
+        backed = sorted((by_code[code] for code in PATHWAY_STAGES[stage]
+                         if code in by_code and by_code[code].score > 0), key=lambda r: (-r.score, r.code))
+        steps.append(PathwayStep(stage=stage, proposed=backed[0] if backed else None, alternatives=backed[1:3]))
+    return Pathway(distance=distance, steps=steps)

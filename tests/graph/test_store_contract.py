@@ -133,3 +133,21 @@ def test_health_names_the_backend(store):
     health = store.health()
     assert health["backend"] == store.backend
     assert health["last_applied_event"] == 2
+
+
+def test_configuration_details_are_read_in_one_call(session_factory, store):
+    """What the Design Wizard reads of many configurations at once; both backends alike."""
+    from graph.projector import initialise_graph, project_pending
+    from records.demo import load_demo_content
+
+    load_demo_content(session_factory)
+    initialise_graph(store)
+    project_pending(session_factory, store)
+    keys = ["finding-eu010", "finding-rev001", "no-such-configuration"]
+    found = store.configuration_details(keys)
+    assert set(found) == {"finding-eu010", "finding-rev001"}
+    detail = found["finding-eu010"]
+    assert detail["outcomes"] and all({"measure", "direction", "horizon"} <= set(o) for o in detail["outcomes"])
+    assert detail["source"]["citation"] and detail["regions"] == sorted(detail["regions"])
+    assert detail["practice"] is None or detail["practice"]["name"]
+    assert detail["spans"] == []

@@ -84,3 +84,21 @@ def test_both_backends_give_the_same_answer(evidence_graph, reference_graph):
 def test_questions_it_cannot_answer_get_a_clear_message(store, query, message):
     with pytest.raises(QueryError, match=message):
         recommend(store, query)
+
+
+def test_a_pathway_follows_the_stages_with_the_best_backed_programme_at_each(evidence_graph):
+    from graph.wizard import PATHWAY_STAGES, pathway
+
+    answer = recommend(evidence_graph, WizardQuery(region="ES61", target_groups=("long_term_unemployed",)))
+    far, close = pathway(answer, "far"), pathway(answer, "close")
+    assert [step.stage for step in far.steps] == ["orientation", "skills", "work_experience", "job_entry"]
+    assert [step.stage for step in close.steps] == ["job_entry"]
+    scores = {r.code: r.score for r in answer.programme_types}
+    for step in far.steps:
+        if step.proposed:
+            assert step.proposed.code in PATHWAY_STAGES[step.stage] and step.proposed.score > 0
+            # Nothing of the same stage is better backed than what is proposed.
+            assert all(scores.get(code, 0) <= step.proposed.score for code in PATHWAY_STAGES[step.stage])
+    assert any(step.proposed for step in far.steps)
+    with pytest.raises(QueryError, match="distance"):
+        pathway(answer, "nowhere")

@@ -62,3 +62,14 @@ def test_no_question_yet_shows_the_empty_form(evidence_app, client):
     page = client.get("/wizard/")
     assert page.status_code == 200 and 'id="results"' not in page.get_data(as_text=True)
     assert client.get("/wizard/answer.json").status_code == 400
+
+
+def test_a_pathway_for_a_jobseeker_far_from_work(evidence_app, client):
+    query = "region=ES61&group=long_term_unemployed&distance=far&lang=es"
+    html = client.get(f"/wizard/?{query}").get_data(as_text=True)
+    assert 'id="pathway"' in html and html.count("<li data-stage=") == 4
+    assert "Diagnóstico y plan de acción" in html
+    found = client.get(f"/wizard/answer.json?{query}").get_json()
+    assert [step["stage"] for step in found["pathway"]["steps"]] == ["orientation", "skills", "work_experience",
+                                                                      "job_entry"]
+    assert client.get("/wizard/answer.json?region=ES61&distance=nowhere").status_code == 400

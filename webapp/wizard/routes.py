@@ -12,7 +12,7 @@ from flask import jsonify, render_template, request, url_for
 
 from graph.errors import GraphError
 from graph.queries import QueryError
-from graph.wizard import HORIZONS, OBJECTIVES, WizardAnswer, WizardQuery, recommend
+from graph.wizard import DISTANCES, HORIZONS, OBJECTIVES, WizardAnswer, WizardQuery, pathway, recommend
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 from survey_forms.forms import region_choices
@@ -26,7 +26,7 @@ MAX_TARGET_GROUPS = 10
 @functools.cache
 def _messages() -> dict[str, dict[str, str]]:
     folder = resources.files("webapp.wizard").joinpath("i18n")
-    return {name: texts for file in ("messages.yaml", "reasons.yaml")
+    return {name: texts for file in ("messages.yaml", "reasons.yaml", "pathways.yaml")
             for name, texts in yaml.safe_load(folder.joinpath(file).read_text("utf-8")).items()}
 
 
@@ -87,11 +87,13 @@ def _answer(query: WizardQuery, language: str) -> WizardAnswer:
 def index():
     language = _language()
     query, problem = _query_from_args()
-    answer = None
+    answer = route = None
     status = 200
+    distance = request.args.get("distance") or None
     if query is not None and problem is None:
         try:
             answer = _answer(query, language)
+            route = pathway(answer, distance) if distance else None
         except QueryError as error:
             problem, status = str(error), 400
         except GraphError as error:
@@ -104,7 +106,8 @@ def index():
         languages=LANGUAGES, query=query or WizardQuery(), answer=answer, problem=problem,
         regions=region_choices(language), bands=_concepts(Scheme.UNEMPLOYMENT_BAND, language),
         groups=_concepts(Scheme.TARGET_GROUP, language), skills=_concepts(Scheme.SKILL_LEVEL, language),
-        objectives=list(OBJECTIVES), horizons=list(HORIZONS), lang_url=_language_url,
+        objectives=list(OBJECTIVES), horizons=list(HORIZONS), lang_url=_language_url, distances=list(DISTANCES),
+        distance=distance, route=route,
         why=lambda reason, values: _why_text(reason, values, language),
         label=lambda scheme, code: index_.get(scheme, code).label(language) if code and index_.has(scheme, code)
         else (code or ""), Scheme=Scheme), status
@@ -126,6 +129,16 @@ def answer_json():
     except GraphError as error:
         return jsonify(error={"status": 503, "message": str(error)}), 503
     found = asdict(answer)
+    distance = request.args.get("distance")
+    if distance:
+        try:
+            found["pathway"] = asdict(pathway(answer, distance))
+        except QueryError as error:
+            return jsonify(error={"status": 400, "message": str(error)}), 400
+        for step in found["pathway"]["steps"]:
+            for item in [step["proposed"], *step["alternatives"]]:
+                if item:
+                    item["scheme"] = str(item["scheme"])
     for group in ("mechanisms", "programme_types"):
         for item in found[group]:
             item["scheme"] = str(item["scheme"])
