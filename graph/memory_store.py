@@ -153,11 +153,14 @@ class MemoryStore(GraphStore):
     # -- raw facts for the named queries -------------------------------------------------------
 
     def _linked_configurations(self, label: NodeLabel, codes, rel: RelType):
+        # The adjacency dicts, not networkx's edge views: these loops run over every configuration
+        # linked to a concept, and the views cost more than the lookups.
+        predecessors = self._graph._pred
         for code in codes:
             ref = NodeRef(label, code)
-            if self._graph.has_node(ref):
-                for start, _, edge_key in self._graph.in_edges(ref, keys=True):
-                    if edge_key == rel and start.label == NodeLabel.CONFIGURATION:
+            if ref in predecessors:
+                for start, keys in predecessors[ref].items():
+                    if rel in keys and start.label == NodeLabel.CONFIGURATION:
                         yield start
 
     def configurations_in_context(self, *, target_groups, region_codes, country_codes, unemployment_band,
@@ -178,8 +181,9 @@ class MemoryStore(GraphStore):
             # The same order and cut as the Neo4j store: most parts matched first, then by key. Only the
             # rows that make the cut are built.
             ranked = []
+            nodes = self._graph._node  # the node dict itself: the view costs more than the lookup
             for configuration, matched in dims.items():
-                properties = self._graph.nodes[configuration]["properties"]
+                properties = nodes[configuration]["properties"]
                 if validated_only and properties.get("status") != "validated":
                     continue
                 score = len(matched - ({"country"} if "region" in matched else set()))
@@ -187,14 +191,15 @@ class MemoryStore(GraphStore):
             chosen = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
             rows = []
             for _, key, configuration, matched in chosen:
-                properties = self._graph.nodes[configuration]["properties"]
+                properties = nodes[configuration]["properties"]
                 rows.append({"key": key, "programme_type": properties.get("programme_type"),
                              "mechanism": properties.get("mechanism"), "status": properties.get("status"),
                              "dims": sorted(matched)})
         return rows
 
     def _targets(self, start: NodeRef, rel: RelType) -> list[NodeRef]:
-        return [end for _, end, edge_key in self._graph.out_edges(start, keys=True) if edge_key == rel]
+        # The adjacency dict itself, as in _linked_configurations.
+        return [end for end, keys in self._graph._succ[start].items() if rel in keys]
 
     def configuration_details(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
