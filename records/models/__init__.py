@@ -8,6 +8,7 @@ from records.models.configurations import (
     DeadLetter,
     Source,
 )
+from records.models.designs import SavedDesign
 from records.models.outbox import OutboxEvent
 from records.models.practices import Practice
 from records.models.sessions import (
@@ -27,7 +28,7 @@ from records.models.users import ROLES, User
 
 __all__ = [
     "ANNOTATION_LABELS", "Annotation", "ConfigurationSpan", "CopSession", "DECISIONS", "PARTICIPANT_ROLES",
-    "Segment", "SourceText", "Suggestion", "SuggestionDecision",
+    "SavedDesign", "Segment", "SourceText", "Suggestion", "SuggestionDecision",
     "AuditEntry", "CONFIGURATION_STATUSES", "Configuration", "DeadLetter", "OutboxEvent", "Practice",
     "RESPONSE_STATUSES", "ROLES", "SOURCE_KINDS", "SURVEY_STATUSES", "Source", "Survey", "SurveyContact",
     "SurveyResponse", "User",

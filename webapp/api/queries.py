@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import asdict
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from flask import abort, jsonify, make_response, request
@@ -44,6 +44,7 @@ MAX_DEPTH = 3
 # Parameters that take one value: a second one is refused rather than silently dropped.
 WIZARD_SINGLE = ("region", "band", "skill", "objective", "horizon", "lang")
 CONTEXT_SINGLE = ("region", "band", "skill", "limit")
+LABELS = frozenset(NodeLabel)
 
 
 @functools.cache
@@ -52,7 +53,7 @@ def _document() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def _graph_unavailable(error: GraphError):
+def _graph_unavailable(error: GraphError) -> NoReturn:
     abort(503, f"The knowledge graph cannot answer now: {error}")
 
 
@@ -156,7 +157,7 @@ def configuration_provenance(key: str):
 @roles_required(*VIEWERS)
 def node_neighbourhood(label: str, key: str):
     """A node and everything within `depth` hops of it, in either direction."""
-    if label not in set(NodeLabel):
+    if label not in LABELS:
         abort(404, f"Unknown node label {label!r}: use one of {', '.join(NodeLabel)}.")
     _once("depth")
     depth = _whole_number("depth", 1, 1, MAX_DEPTH)

@@ -8,14 +8,18 @@ from dataclasses import asdict
 from importlib import resources
 
 import yaml
-from flask import jsonify, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from graph.errors import GraphError
 from graph.queries import QueryError
 from graph.wizard import DISTANCES, HORIZONS, OBJECTIVES, WizardAnswer, WizardQuery, pathway, recommend
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
+from records.designs import delete_design, designs_of, save_design
+from records.errors import RecordsError
 from survey_forms.forms import region_choices
+from webapp.database import db_session
 from webapp.graph_access import synced_graph
 from webapp.wizard import bp
 
@@ -79,8 +83,19 @@ def _language_url(code: str) -> str:
     return url_for("wizard.index", **args)
 
 
+# What a span says may be shown to anyone; who said it and who coded it only to signed-in users.
+PRIVATE_SPAN_FIELDS = ("speaker", "coder", "annotation_key")
+
+
 def _answer(query: WizardQuery, language: str) -> WizardAnswer:
-    return recommend(synced_graph(), query, language=language)
+    answer = recommend(synced_graph(), query, language=language)
+    if not current_user.is_authenticated:
+        for group in (answer.mechanisms, answer.programme_types):
+            for recommendation in group:
+                for item in recommendation.evidence:
+                    item.spans = [{k: v for k, v in span.items() if k not in PRIVATE_SPAN_FIELDS}
+                                  for span in item.spans]
+    return answer
 
 
 @bp.route("/")
@@ -108,6 +123,7 @@ def index():
         groups=_concepts(Scheme.TARGET_GROUP, language), skills=_concepts(Scheme.SKILL_LEVEL, language),
         objectives=list(OBJECTIVES), horizons=list(HORIZONS), lang_url=_language_url, distances=list(DISTANCES),
         distance=distance, route=route,
+        saved=designs_of(db_session(), current_user.username) if current_user.is_authenticated else [],
         why=lambda reason, values: _why_text(reason, values, language),
         label=lambda scheme, code: index_.get(scheme, code).label(language) if code and index_.has(scheme, code)
         else (code or ""), Scheme=Scheme), status
@@ -145,3 +161,37 @@ def answer_json():
     response = jsonify(found)
     response.headers["Content-Disposition"] = 'inline; filename="almp-design-wizard.json"'
     return response
+
+
+@bp.route("/designs", methods=["POST"])
+def save():
+    """Keep the question of the page under a name, for the signed-in user."""
+    if not current_user.is_authenticated:
+        abort(401)
+    query = request.form.get("query", "").lstrip("?")
+    language = request.form.get("lang") if request.form.get("lang") in LANGUAGES else "en"
+    session = db_session()
+    try:
+        save_design(session, owner=current_user.username, name=request.form.get("name", ""), query=query)
+        session.commit()
+    except RecordsError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(text("saved", language), "success")
+    return redirect(f"{url_for('wizard.index')}?{query}" if query else url_for("wizard.index"), 303)
+
+
+@bp.route("/designs/<int:design_id>/delete", methods=["POST"])
+def forget(design_id: int):
+    if not current_user.is_authenticated:
+        abort(401)
+    session = db_session()
+    try:
+        delete_design(session, design_id, owner=current_user.username)
+        session.commit()
+    except RecordsError:
+        session.rollback()
+        abort(404)
+    return redirect(url_for("wizard.index"), 303)
+
