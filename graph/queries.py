@@ -16,7 +16,7 @@ from ontology.concepts import UnknownConcept, concept_index
 from ontology.vocab import NodeLabel, RelType, Scheme
 
 __all__ = [
-    "ContextMatch", "ContextQuery", "MechanismEvidence", "Provenance", "configurations_matching_context",
+    "ContextMatch", "ContextQuery", "MechanismEvidence", "Provenance", "configurations_matching_context", "country_of",
     "evidence_for_mechanism", "neighbourhood", "provenance",
 ]
 
@@ -136,7 +136,7 @@ def configurations_matching_context(store: GraphStore, query: ContextQuery) -> l
     return matches[: query.limit] if query.limit else matches
 
 
-def _country_of(region: str) -> str:
+def country_of(region: str) -> str:
     try:
         ancestors = concept_index().ancestors(Scheme.NUTS2021, region)
     except UnknownConcept:
@@ -157,7 +157,7 @@ def evidence_for_mechanism(store: GraphStore, mechanism: str) -> MechanismEviden
     for fact in facts:
         if fact["source"]:
             sources[fact["source"]["key"]] = fact["source"]
-        countries.update(_country_of(code) for code in fact["regions"])
+        countries.update(country_of(code) for code in fact["regions"])
         for outcome in fact["outcomes"]:
             directions[outcome["horizon"]][outcome["direction"]] += 1
     return MechanismEvidence(

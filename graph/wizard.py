@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.queries import ContextQuery, QueryError, _country_of, configurations_matching_context
+from graph.queries import ContextQuery, QueryError, configurations_matching_context, country_of
 from graph.store import GraphStore
 from ontology.concepts import concept_index
 from ontology.regions import band_for_rate, regional_rates
@@ -163,7 +163,7 @@ def _recommendation(scheme: Scheme, code: str, items: list[Evidence], query: Wiz
             directions[outcome.get("horizon", "mixed")][outcome.get("direction", "mixed")] += 1
     expected = {horizon: counts.most_common(1)[0][0] for horizon, counts in directions.items()}
     sources = {(item.source or {}).get("key") or item.configuration for item in items}
-    countries = sorted({_country_of(code) for item in items for code in item.countries})
+    countries = sorted({country_of(code) for item in items for code in item.countries})
     designs = Counter(item.design or "practice" for item in items)
     enabling, hindering = Counter(), Counter()
     for item in items:

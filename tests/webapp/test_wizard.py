@@ -73,3 +73,43 @@ def test_a_pathway_for_a_jobseeker_far_from_work(evidence_app, client):
     assert [step["stage"] for step in found["pathway"]["steps"]] == ["orientation", "skills", "work_experience",
                                                                       "job_entry"]
     assert client.get("/wizard/answer.json?region=ES61&distance=nowhere").status_code == 400
+
+
+def test_anonymous_readers_see_what_was_said_but_not_who_said_it(app, client, auth):
+    from records.annotations import annotate
+    from records.configurations import ConfigurationDraft, Outcome, create_configuration
+    from records.db import transaction
+    from records.sessions import TurnSpan, add_text_source, save_session
+    from tests.conftest import ANALYST_PASSWORD
+
+    said = "Mentoring by older workers kept young refugees in their apprenticeships."
+    text = f"Amira Haddad: {said}"
+    start = text.index(said)
+    with app.app_context():
+        from webapp.database import session_factory
+        with transaction(session_factory()) as session:
+            record = save_session(session, title="Peer review", language="en", facilitators=["facilitator"],
+                                  actor="facilitator")
+            source = add_text_source(session, title="t", text=text, format="paste", session_key=record.key,
+                                     turns=[TurnSpan("Amira Haddad", start, len(text))], actor="facilitator")
+            mechanism = annotate(session, source_key=source.key, coder="facilitator", label="mechanism",
+                                 start=start, end=start + len("Mentoring by older workers"))
+            outcome = annotate(session, source_key=source.key, coder="facilitator", label="outcome",
+                               start=text.index("kept"), end=len(text) - 1)
+            create_configuration(session, ConfigurationDraft(
+                source_key=source.key, programme_type="workplace_training_apprenticeship",
+                mechanism="caseworker_intensity", target_groups=["migrants_refugees"],
+                outcomes=[Outcome("employment", "positive", "short_run")],
+                spans=[mechanism.key, outcome.key]), validated_by="facilitator", actor="facilitator")
+
+    def spans(answer):
+        return [span for group in ("mechanisms", "programme_types") for r in answer[group]
+                for item in r["evidence"] for span in item["spans"]]
+
+    public = spans(client.get("/wizard/answer.json?group=migrants_refugees").get_json())
+    assert any(span["text"] == "Mentoring by older workers" for span in public)
+    assert all("speaker" not in span and "coder" not in span for span in public)
+    assert "Amira Haddad" not in client.get("/wizard/?group=migrants_refugees").get_data(as_text=True)
+    auth.login("analyst", ANALYST_PASSWORD)
+    signed_in = spans(client.get("/wizard/answer.json?group=migrants_refugees").get_json())
+    assert any(span.get("speaker") == "Amira Haddad" for span in signed_in)
