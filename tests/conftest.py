@@ -107,6 +107,17 @@ def evidence_graph(session_factory, store):
     return store
 
 
+@pytest.fixture
+def reference_graph(session_factory, evidence_graph, make_store):
+    """The same evidence in the embedded store, to compare the answers of each backend with."""
+    from graph.projector import initialise_graph, project_pending
+
+    reference = make_store("memory")
+    initialise_graph(reference)
+    project_pending(session_factory, reference)
+    return reference
+
+
 # -- web app -------------------------------------------------------------------------------------
 
 ADMIN_PASSWORD = "admin-password-for-tests"

@@ -54,6 +54,17 @@ def page(browser, request):
     context.close()
 
 
+@pytest.fixture
+def axe_page(browser):
+    """A page on which axe can run: it is injected as an inline script, which the platform's CSP
+    rightly forbids, so this context bypasses the CSP."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -37,13 +37,8 @@ def _go_to_suggestion_labelled(page, label: str, limit: int = 40) -> None:
 
 
 @pytest.fixture
-def page(browser):
-    # axe is injected as an inline script, which the platform's CSP rightly forbids.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
+def page(axe_page):
+    return axe_page
 
 
 def test_facilitator_codes_a_webvtt_transcript_and_an_analyst_finds_it_in_the_graph(page, platform):

@@ -11,13 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(browser):
-    # axe is injected as an inline script, which the platform's CSP rightly forbids.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
+def page(axe_page):
+    return axe_page
 
 
 def _ask(page, base_url: str, region: str) -> dict:

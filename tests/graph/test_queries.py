@@ -3,7 +3,6 @@
 import pytest
 
 from graph import analytics
-from graph.projector import initialise_graph, project_pending
 from graph.queries import (
     ContextQuery,
     QueryError,
@@ -14,16 +13,6 @@ from graph.queries import (
 )
 from graph.store import NodeRef
 from ontology.vocab import NodeLabel
-
-
-@pytest.fixture
-def reference_graph(session_factory, evidence_graph, make_store):
-    """The same evidence in the embedded store, to compare answers with."""
-    reference = make_store("memory")
-    initialise_graph(reference)
-    project_pending(session_factory, reference)
-    return reference
-
 
 QUERIES = [
     ContextQuery(target_groups=("youth_neet",)),

@@ -3,7 +3,6 @@ same on both backends, and clear refusals of questions it cannot answer."""
 
 import pytest
 
-from graph.projector import initialise_graph, project_pending
 from graph.queries import QueryError
 from graph.wizard import WizardQuery, recommend, region_band
 
@@ -53,14 +52,6 @@ def test_the_user_may_override_the_band(evidence_graph):
                                                    target_groups=("youth_neet",)))
     assert (answer.unemployment_band, answer.band_source) == ("low", "user")
     assert [r.code for r in answer.mechanisms] != [r.code for r in recommend(evidence_graph, HIGH).mechanisms]
-
-
-@pytest.fixture
-def reference_graph(session_factory, evidence_graph, make_store):
-    reference = make_store("memory")
-    initialise_graph(reference)
-    project_pending(session_factory, reference)
-    return reference
 
 
 def test_both_backends_give_the_same_answer(evidence_graph, reference_graph):
