@@ -24,6 +24,7 @@ from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 
 from graph.errors import GraphError, GraphUnavailable
+from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
 
 __all__ = ["MAX_QUERY_LENGTH", "ConsoleRefused", "ConsoleResult", "check_query", "json_value", "run_read_only"]
@@ -77,8 +78,6 @@ def run_read_only(store: GraphStore, query: str, *, params: dict | None = None, 
     Raises `ConsoleRefused` for a query that breaks a rule, is refused by Neo4j (a write, bad syntax)
     or runs past `timeout_seconds`; `GraphUnavailable` when the server cannot be reached.
     """
-    from graph.neo4j_store import Neo4jStore  # the driver's store only; the memory store has no Cypher
-
     if not isinstance(store, Neo4jStore):
         raise ConsoleRefused(NEEDS_NEO4J, "backend")
     if timeout_seconds <= 0 or max_rows < 1:
@@ -101,7 +100,12 @@ def run_read_only(store: GraphStore, query: str, *, params: dict | None = None, 
             transaction = session.begin_transaction(timeout=timeout_seconds,
                                                     metadata={"app": "almpo-cypher-console"})
             try:
-                result = transaction.run(text, params or {})
+                try:
+                    result = transaction.run(text, params or {})
+                except (TypeError, ValueError, OverflowError) as error:
+                    # The driver checks parameter values as it sends them.
+                    raise ConsoleRefused(f"A parameter has a value Neo4j cannot take: {error}",
+                                         "parameters") from error
                 columns = list(result.keys())
                 records = []
                 for record in result:
@@ -116,9 +120,6 @@ def run_read_only(store: GraphStore, query: str, *, params: dict | None = None, 
         raise GraphUnavailable(f"Neo4j is unreachable: {error}") from error
     except Neo4jError as error:
         raise _translated(error, timeout_seconds) from error
-    except (TypeError, ValueError) as error:
-        # The driver checks parameter values as it sends them.
-        raise ConsoleRefused(f"A parameter has a value Neo4j cannot take: {error}", "parameters") from error
     except DriverError as error:
         raise GraphUnavailable(f"Neo4j could not run the query: {error}") from error
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -215,7 +216,8 @@ def check_query(query: str) -> str:
                                      "(a final semicolon is fine).", "statements")
             # Neo4j takes one final semicolon, but not after a trailing comment: send the text before it.
             text = query[:_semicolon_offset(query)].strip()
-    _check_admin(tokens)
+    start = _statement_start(tokens)
+    _check_admin(tokens[start:])
     for n, token in enumerate(tokens):
         after = tokens[n + 1:n + 6]
         if token.is_word("LOAD") and after and after[0].is_word("CSV"):
@@ -224,7 +226,7 @@ def check_query(query: str) -> str:
         if token.is_word("CALL") and _procedure_name(after).lower().startswith(_ADMIN_PROCEDURES):
             raise ConsoleRefused("The dbms.* procedures administer the server; the console does not run them.",
                                  "admin")
-        if token.is_word("USE") and _at_clause_start(tokens, n) and after and after[0].kind in ("word", "name"):
+        if token.is_word("USE") and _at_clause_start(tokens, n, start) and after and after[0].kind in ("word", "name"):
             raise ConsoleRefused("USE picks another database; the console reads only the platform's graph, "
                                  "so leave USE out.", "use")
         # `} IN TRANSACTIONS` or `IN [n] CONCURRENT TRANSACTIONS`; a list named `transactions` is fine.
@@ -251,9 +253,28 @@ def _admin_refusal() -> ConsoleRefused:
                           "transactions) are not run from this console.", "admin")
 
 
+def _statement_start(tokens: list[_Token]) -> int:
+    """Where the statement begins after its prefixes: EXPLAIN, PROFILE and `CYPHER [version] [option=value ...]`."""
+    n = 0
+    while n < len(tokens):
+        if tokens[n].is_word("EXPLAIN", "PROFILE"):
+            n += 1
+        elif tokens[n].is_word("CYPHER"):
+            n += 1
+            if n < len(tokens) and tokens[n].kind == "number":
+                n += 1
+            while n + 2 < len(tokens) and tokens[n].kind == "word" and tokens[n + 1].text == "=":
+                n += 3
+        else:
+            break
+    return n
+
+
 def _check_admin(tokens: list[_Token]) -> None:
     # Administration commands stand alone, so their first word tells them apart (USE before one is
     # refused on its own).
+    if not tokens:
+        return
     first = tokens[0]
     rest = tokens[1:]
     if first.is_word(*_ADMIN_VERBS):
@@ -291,9 +312,9 @@ def _procedure_name(tokens: list[_Token]) -> str:
     return "".join(parts)
 
 
-def _at_clause_start(tokens: list[_Token], n: int) -> bool:
-    """USE is a clause only at the start of a query, of a subquery or of a UNION part."""
-    if n == 0:
+def _at_clause_start(tokens: list[_Token], n: int, start: int) -> bool:
+    """USE is a clause only at the start of a query (after its prefixes), of a subquery or of a UNION part."""
+    if n <= start:
         return True
     previous = tokens[n - 1]
     if previous.kind == "symbol" and previous.text == "{":

@@ -37,6 +37,9 @@ DEFAULTS = {
     "QDPX_MAX_BYTES": 15 * 1024 * 1024,
     # Folder of trained extraction models (`almpo nlp train`); None: the rules alone suggest.
     "NLP_MODELS": None,
+    # The analysts' read-only Cypher console (Neo4j only): how long a query may run, how many rows show.
+    "CYPHER_CONSOLE_TIMEOUT_SECONDS": 10,
+    "CYPHER_CONSOLE_MAX_ROWS": 1000,
 }
 
 
