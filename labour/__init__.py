@@ -1,0 +1,1 @@
+"""Labour-market series (Eurostat) for the business-cycle view."""
