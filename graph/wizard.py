@@ -148,8 +148,7 @@ def _signal(outcomes: list[dict[str, Any]], query: WizardQuery) -> float | None:
 
 
 def _label(scheme: Scheme, code: str | None, language: str) -> str:
-    index = concept_index()
-    return index.get(scheme, code).label(language) if code and index.has(scheme, code) else (code or "")
+    return concept_index().label_of(scheme, code, language)
 
 
 def _recommendation(scheme: Scheme, code: str, items: list[Evidence], query: WizardQuery, band: str | None,

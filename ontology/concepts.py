@@ -113,6 +113,12 @@ class ConceptIndex:
         except KeyError:
             raise UnknownConcept(f"{code!r} is not a concept of the {scheme} scheme.") from None
 
+    def label_of(self, scheme: Scheme, code: str | None, language: str = "en", missing: str = "") -> str:
+        """What pages call a code: its label in `language`; an unknown code as it is; `missing` for none."""
+        if not code:
+            return missing
+        return self._concepts[scheme][code].label(language) if code in self._concepts[scheme] else code
+
     def ancestors(self, scheme: Scheme, code: str) -> list[str]:
         """Broader concepts up to the top, nearest first (for NUTS: level 1, then the country)."""
         found, frontier = [], list(self.get(scheme, code).broader)

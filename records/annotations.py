@@ -127,10 +127,13 @@ def annotate(session: Session, *, source_key: str, coder: str, label: str, start
     return annotation
 
 
-def _own(session: Session, key: str, coder: str) -> Annotation:
+def _own(session: Session, key: str, coder: str, source_key: str | None = None) -> Annotation:
+    """The coder's annotation (of `source_key`, when given: a page changes only its own source's)."""
     annotation = session.scalar(select(Annotation).where(Annotation.key == key))
     if annotation is None:
         raise NotFound(f"No annotation {key!r}.")
+    if source_key is not None and annotation.source_key != source_key:
+        raise NotFound(f"No annotation {key!r} in this source.")
     if annotation.coder != coder:
         raise ValidationError("You can change only your own annotations.")
     return annotation
@@ -146,9 +149,9 @@ _UNSET = object()
 
 def edit_annotation(session: Session, key: str, *, coder: str, label: str | None = None,
                     start: int | None = None, end: int | None = None, concept_scheme=_UNSET,
-                    concept_code=_UNSET, memo: str | None = None) -> Annotation:
+                    concept_code=_UNSET, memo: str | None = None, source_key: str | None = None) -> Annotation:
     """Change an annotation's label, bounds, concept or memo; only what is given changes."""
-    annotation = _own(session, key, coder)
+    annotation = _own(session, key, coder, source_key)
     label = label or annotation.label
     start = annotation.start if start is None else start
     end = annotation.end if end is None else end
@@ -182,8 +185,8 @@ def edit_annotation(session: Session, key: str, *, coder: str, label: str | None
     return annotation
 
 
-def delete_annotation(session: Session, key: str, *, coder: str) -> None:
-    annotation = _own(session, key, coder)
+def delete_annotation(session: Session, key: str, *, coder: str, source_key: str | None = None) -> None:
+    annotation = _own(session, key, coder, source_key)
     used = _used_in(session, key)
     if used:
         raise ValidationError(f"This span is part of configuration {used}; remove it there first.")

@@ -41,6 +41,13 @@ def create_app(test_config: dict | None = None) -> Flask:
                       sessions_bp, explore_bp, wizard_bp):
         app.register_blueprint(blueprint)
 
+    app.add_template_filter(media_time)
     from webapp.cli import register_commands
     register_commands(app)
     return app
+
+
+def media_time(milliseconds: int) -> str:
+    """A time in a recording, as transcripts show it: 0:01:05."""
+    seconds = milliseconds // 1000
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"

@@ -26,8 +26,7 @@ MAX_DRAWN = 600
 
 
 def _label(scheme: Scheme, code: str | None) -> str:
-    index = concept_index()
-    return index.get(scheme, code).label("en") if code and index.has(scheme, code) else (code or "—")
+    return concept_index().label_of(scheme, code, missing="—")
 
 
 @bp.route("/")

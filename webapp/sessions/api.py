@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
@@ -137,28 +136,21 @@ def change_annotation(key: str, source_key: str, annotation_key: str):
     session = db_session()
     try:
         if request.method == "DELETE":
-            _check_in_source(annotation_key, source_key)
-            delete_annotation(session, annotation_key, coder=current_user.username)
+            delete_annotation(session, annotation_key, coder=current_user.username, source_key=source_key)
         else:
             body = _body()
-            _check_in_source(annotation_key, source_key)
             changes = {}
             for name in ("concept_scheme", "concept_code"):
                 if name in body:
                     changes[name] = _text_or_none(body, name)
             edit_annotation(session, annotation_key, coder=current_user.username,
                             label=_text_or_none(body, "label"), start=_int_or_none(body, "start"),
-                            end=_int_or_none(body, "end"), memo=_text_or_none(body, "memo"), **changes)
+                            end=_int_or_none(body, "end"), memo=_text_or_none(body, "memo"), source_key=source_key,
+                            **changes)
         session.commit()
     except RecordsError as error:
         return _refused(error)
     return _state(source_key, source.text, record.language)
-
-
-def _check_in_source(annotation_key: str, source_key: str) -> None:
-    found = db_session().scalar(select(Annotation.source_key).where(Annotation.key == annotation_key))
-    if found != source_key:
-        raise NotFound(f"No annotation {annotation_key!r} in this source.")
 
 
 @bp.route("/<key>/sources/<source_key>/suggestions/<int:suggestion_id>/<action>", methods=["POST"])

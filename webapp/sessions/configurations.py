@@ -175,20 +175,24 @@ def new_configuration(key: str, source_key: str):
                            annotations=annotations, problem=problem, new_practice=NEW_PRACTICE), status
 
 
+def _configuration_of(record, configuration_key: str):
+    """The configuration, if it was built from a source of this session; 404 otherwise."""
+    try:
+        found = get_configuration(db_session(), configuration_key)
+    except NotFound:
+        abort(404)
+    source_in_session(record, found.source_key)
+    return found
+
+
 @bp.route("/<key>/configurations/<configuration_key>")
 @roles_required(*CODERS)
 def configuration(key: str, configuration_key: str):
     record = _coding_session(key)
     session = db_session()
-    try:
-        found = get_configuration(session, configuration_key)
-    except NotFound:
-        abort(404)
-    source_in_session(record, found.source_key)
-    index = concept_index()
-
+    found = _configuration_of(record, configuration_key)
     def name(scheme: Scheme, code: str | None) -> str:
-        return index.get(scheme, code).label(record.language) if code and index.has(scheme, code) else (code or "—")
+        return concept_index().label_of(scheme, code, record.language, missing="—")
 
     practice = session.scalar(select(Practice).where(Practice.key == found.practice_key)) \
         if found.practice_key else None
@@ -201,13 +205,8 @@ def configuration(key: str, configuration_key: str):
 @roles_required(*CODERS)
 def validate(key: str, configuration_key: str):
     record = _coding_session(key)
-    session = db_session()
-    try:
-        found = get_configuration(session, configuration_key)
-        source_in_session(record, found.source_key)
-        validate_configuration(session, configuration_key, actor=current_user.username)
-        session.commit()
-    except NotFound:
-        abort(404)
+    _configuration_of(record, configuration_key)
+    validate_configuration(db_session(), configuration_key, actor=current_user.username)
+    db_session().commit()
     flash(f"Configuration {configuration_key} validated: it is now knowledge in the graph.", "success")
     return redirect(url_for("sessions.configuration", key=key, configuration_key=configuration_key))

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -49,8 +49,8 @@ from records.sessions import (
 from webapp.database import db_session
 from webapp.security import roles_required
 from webapp.sessions import bp
-from webapp.sessions.forms import LABEL_NAMES, LANGUAGE_NAMES, ImportForm
-from webapp.sessions.routes import CODERS, _session_or_404
+from webapp.sessions.forms import LABEL_NAMES, ImportForm
+from webapp.sessions.routes import CODERS, _session_or_404, index_page
 from webapp.sessions.suggest import sentences_of
 
 LABEL_COLOURS = {"context": "#1D4ED8", "mechanism": "#B45309", "outcome": "#15803D", "enabling": "#7E22CE",
@@ -70,8 +70,7 @@ def _label_code(label: str) -> QdaCode:
 
 
 def _concept_code(label: str, scheme: str, code: str) -> QdaCode:
-    index = concept_index()
-    name = index.get(Scheme(scheme), code).label("en") if index.has(Scheme(scheme), code) else code
+    name = concept_index().label_of(Scheme(scheme), code)
     return QdaCode(guid=stable_guid("concept", label, scheme, code), name=name,
                    description=f"concept:{scheme}:{code}")
 
@@ -236,7 +235,7 @@ def import_qdpx():
         return redirect(url_for("sessions.index")), 303
     if not upload.filename.lower().endswith(".qdpx"):
         flash(f"{upload.filename} is not a REFI-QDA project: the file name should end in .qdpx.", "error")
-        return _import_failed(400)
+        return index_page(400)
     limit = current_app.config["QDPX_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     session = db_session()
@@ -251,18 +250,13 @@ def import_qdpx():
     except (RefiQdaError, RecordsError) as error:
         session.rollback()
         flash(f"{upload.filename}: {error} Nothing was imported.", "error")
-        return _import_failed(400)
+        return index_page(400)
     flash(f"Imported {upload.filename} as a new session.", "success")
     for line in skipped[:20]:
         flash(line, "error")
     if len(skipped) > 20:
         flash(f"… and {len(skipped) - 20} more things left out.", "error")
     return redirect(url_for("sessions.show", key=record.key))
-
-
-def _import_failed(status: int):
-    return render_template("sessions/index.html", sessions=list_sessions(db_session()), import_form=ImportForm(),
-                           language_names=LANGUAGE_NAMES), status
 
 
 # -- configurations as CSV -------------------------------------------------------------------------

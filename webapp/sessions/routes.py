@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from nlp.sources import SourceFileError, read_pasted, read_source
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
-from records.errors import NotFound, RecordsError
+from records.errors import Conflict, NotFound, RecordsError
 from records.models import PARTICIPANT_ROLES, Configuration, CopSession, Source, SourceText, User
 from records.sessions import (
     TurnSpan,
@@ -133,8 +133,12 @@ def _save_from(form: SessionForm, key: str | None):
 @bp.route("/")
 @roles_required(*CODERS)
 def index():
+    return index_page()
+
+
+def index_page(status: int = 200):
     return render_template("sessions/index.html", sessions=list_sessions(db_session()),
-                           import_form=ImportForm(), language_names=LANGUAGE_NAMES)
+                           import_form=ImportForm(), language_names=LANGUAGE_NAMES), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -167,16 +171,19 @@ def edit(key: str):
 @bp.route("/<key>")
 @roles_required(*CODERS)
 def show(key: str):
-    record = _session_or_404(key)
+    return _show_page(_session_or_404(key))
+
+
+def _show_page(record: CopSession | Library, status: int = 200):
     session = db_session()
     sources = session_sources(session, record.source_session_key)
     configurations = session.scalars(select(Configuration).where(
         Configuration.source_key.in_([source.key for source, _, _ in sources])).order_by(Configuration.id)).all()
-    index = concept_index()
     return render_template(
         "sessions/show.html", record=record, sources=sources, configurations=configurations,
         upload_form=UploadForm(), paste_form=PasteForm(), may_code=may_code(record), role_names=ROLE_NAMES,
-        language_names=LANGUAGE_NAMES, region_name=lambda code: index.get(Scheme.NUTS2021, code).label("en"))
+        language_names=LANGUAGE_NAMES,
+        region_name=lambda code: concept_index().label_of(Scheme.NUTS2021, code)), status
 
 
 def _store_source(record: CopSession, title: str, read, filename: str, digest: str):
@@ -195,17 +202,14 @@ def _store_source(record: CopSession, title: str, read, filename: str, digest: s
         session.commit()
     except RecordsError as error:
         session.rollback()
-        return None, str(error)
+        return None, error
     return source, None
 
 
-def _refuse_source(record: CopSession, message: str, status: int = 400):
+def _refuse_source(record: CopSession | Library, message: str, error: RecordsError | None = None):
+    """The session's page again, with what was wrong; 409 when the source is there already."""
     flash(message, "error")
-    return render_template("sessions/show.html", record=record,
-                           sources=session_sources(db_session(), record.source_session_key),
-                           configurations=[], upload_form=UploadForm(), paste_form=PasteForm(), may_code=True,
-                           role_names=ROLE_NAMES, language_names=LANGUAGE_NAMES,
-                           region_name=lambda code: concept_index().get(Scheme.NUTS2021, code).label("en")), status
+    return _show_page(record, 409 if isinstance(error, Conflict) else 400)
 
 
 @bp.route("/<key>/sources", methods=["POST"])
@@ -227,7 +231,7 @@ def upload(key: str):
     source, problem = _store_source(record, form.title.data or upload.filename, read, upload.filename,
                                     text_sha256(data))
     if problem:
-        return _refuse_source(record, f"{upload.filename}: {problem}", 409 if "already" in problem else 400)
+        return _refuse_source(record, f"{upload.filename}: {problem}", problem)
     notes = "; ".join(read.warnings)
     flash(f"{upload.filename} added: {len(read.turns)} turns"
           f"{', language ' + read.language if read.language else ''}.{' ' + notes if notes else ''}", "success")
@@ -247,7 +251,7 @@ def paste(key: str):
         return _refuse_source(record, str(error))
     source, problem = _store_source(record, form.title.data, read, "", text_sha256(read.text))
     if problem:
-        return _refuse_source(record, problem, 409 if "already" in problem else 400)
+        return _refuse_source(record, str(problem), problem)
     flash(f"“{form.title.data}” added.", "success")
     return redirect(url_for("sessions.code", key=key, source_key=source.key))
 

@@ -125,8 +125,7 @@ def index():
         distance=distance, route=route,
         saved=designs_of(db_session(), current_user.username) if current_user.is_authenticated else [],
         why=lambda reason, values: _why_text(reason, values, language),
-        label=lambda scheme, code: index_.get(scheme, code).label(language) if code and index_.has(scheme, code)
-        else (code or ""), Scheme=Scheme), status
+        label=lambda scheme, code: index_.label_of(scheme, code, language), Scheme=Scheme), status
 
 
 @bp.route("/answer.json")
@@ -151,13 +150,6 @@ def answer_json():
             found["pathway"] = asdict(pathway(answer, distance))
         except QueryError as error:
             return jsonify(error={"status": 400, "message": str(error)}), 400
-        for step in found["pathway"]["steps"]:
-            for item in [step["proposed"], *step["alternatives"]]:
-                if item:
-                    item["scheme"] = str(item["scheme"])
-    for group in ("mechanisms", "programme_types"):
-        for item in found[group]:
-            item["scheme"] = str(item["scheme"])
     response = jsonify(found)
     response.headers["Content-Disposition"] = 'inline; filename="almp-design-wizard.json"'
     return response
