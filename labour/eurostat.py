@@ -47,6 +47,8 @@ class Observation:
     value: float | None
     flags: str
     last_update: str | None = None
+    # Where the figure stands in its file, for messages; not part of its identity.
+    line: int = field(default=0, compare=False)
 
 
 class EurostatFormatError(ValueError):
@@ -146,7 +148,7 @@ def _tsv_rows(lines: list[str], dataset: str, names: list[str], periods: list[st
         geo = key.pop(_GEO)
         for period, cell in zip(periods, cells[1:], strict=True):
             value, flags = _tsv_cell(cell, number)
-            yield Observation(dataset, dict(key), geo, period, value, flags)
+            yield Observation(dataset, dict(key), geo, period, value, flags, line=number)
 
 
 def _dataset_of(dataflow: str, line: int) -> str:
@@ -196,6 +198,7 @@ def _sdmx_rows(rows: Iterator[list[str]], header: list[str]) -> Iterator[Observa
             value=value,
             flags=row.get(_FLAG, ""),
             last_update=row.get(_LAST_UPDATE) or None,
+            line=number,
         )
 
 

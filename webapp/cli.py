@@ -15,6 +15,9 @@ import nlp.cli
 from exports.registry import write_export
 from graph.errors import GraphError
 from graph.projector import initialise_graph, pending_events, project_pending
+from labour.defaults import load_default_figures
+from labour.importer import ImportRefused, import_file, read_upload
+from labour.observations import coverage
 from nlp.cli import nlp_cli
 from records.annotations import training_passages
 from records.db import transaction
@@ -44,10 +47,11 @@ demo_cli = AppGroup("demo", help="Demo content for a first look at the platform.
 graph_cli = AppGroup("graph", help="The knowledge graph.")
 export_cli = AppGroup("export", help="The knowledge graph in formats other tools read.")
 survey_cli = AppGroup("survey", help="Surveys: install definitions, open and close, apply retention.")
+labour_cli = AppGroup("labour", help="Labour-market figures: import Eurostat tables, see what is covered.")
 
 
 def register_commands(app) -> None:
-    for group in (db_cli, users_cli, demo_cli, graph_cli, export_cli, survey_cli):
+    for group in (db_cli, users_cli, demo_cli, graph_cli, export_cli, survey_cli, labour_cli):
         app.cli.add_command(group)
     # Extraction and evaluation need no database or app state: a plain click group. Training from
     # the records gets them through this one function.
@@ -175,6 +179,50 @@ def demo_load() -> None:
                f"{report.practices_present} already present; {report.sources_added} sources and "
                f"{report.configurations_added} evidence configurations added, "
                f"{report.configurations_present} already present.")
+    for figures in load_default_figures(session_factory()):
+        state = "already loaded" if figures.already_imported else "loaded"
+        click.echo(f"Labour-market figures {figures.file_name} ({', '.join(figures.datasets)}, Source: Eurostat): "
+                   f"{figures.observations} {state}.")
+
+
+# -- labour market -------------------------------------------------------------------------------
+
+@labour_cli.command("import", help="Import Eurostat tables (TSV or SDMX-CSV, detected); each file whole or not at all.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def labour_import(files: tuple[Path, ...]) -> None:
+    refused = 0
+    for path in files:
+        data = path.read_bytes()
+        try:
+            # Read and checked first, so that the bar below measures the writing of a file known to be good.
+            _, observations, _ = read_upload(path.name, data)
+        except ImportRefused as error:
+            click.secho(f"Refused, nothing imported: {error}", fg="red", err=True)
+            refused += 1
+            continue
+        with transaction(session_factory()) as session, click.progressbar(
+                length=len(observations), label=f"Importing {path.name}", file=sys.stderr) as bar:
+            report = import_file(session, path.name, data, actor="cli", on_progress=bar.update)
+        if report.already_imported:
+            click.echo(f"{path.name}: already imported on {report.imported_at:%Y-%m-%d %H:%M} "
+                       f"(import {report.import_id}); nothing changed.")
+            continue
+        click.echo(f"{path.name} ({report.format}, {', '.join(report.datasets)}): {report.observations} figures "
+                   f"imported, {report.missing} missing, {report.flagged} flagged"
+                   + (f", {report.outside_scope} outside the EU-27 left out" if report.outside_scope else "") + ".")
+    if refused:
+        sys.exit(1)
+
+
+@labour_cli.command("status", help="Show which datasets and places hold figures, and their periods.")
+def labour_status() -> None:
+    with session_factory()() as session:
+        rows = coverage(session)
+    if not rows:
+        click.echo("No labour-market figures yet: run `almpo labour import FILE...` or `almpo demo load`.")
+    for row in rows:
+        click.echo(f"{row.dataset:14} {row.geo:10} {row.first} to {row.last}: {row.periods} periods, "
+                   f"{row.missing} missing, {row.flagged} flagged")
 
 
 # -- graph ---------------------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""Labour-market figures as published: one row per figure and file it came in.
+
+Each imported file is a vintage. Figures are revised, so the same series, place and period may be
+held several times, once per vintage; views read the newest. Nothing here is estimated: a period
+Eurostat left empty is a row with no value, kept so that coverage can be shown as it is.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from records.db import Base
+from records.models._columns import JSONDocument, utcnow
+
+
+class LabourImport(Base):
+    """One imported file: where its figures come from and when they were published and read."""
+
+    __tablename__ = "labour_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    # The same file imported twice is recognised by its hash and changes nothing.
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(16))
+    datasets: Mapped[list] = mapped_column(JSONDocument, default=list)
+    # The publisher's newest "last update" in the file (SDMX-CSV carries one per row; TSV none).
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    attribution: Mapped[str] = mapped_column(String(200), default="")
+    observations: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    flagged: Mapped[int] = mapped_column(Integer, default=0)
+    # Rows of countries outside the platform's scope (Norway, Switzerland...) left out of the file.
+    outside_scope: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LabourObservation(Base):
+    __tablename__ = "labour_observations"
+    __table_args__ = (
+        UniqueConstraint("import_id", "dataset", "series", "geo", "period"),
+        Index("ix_labour_observations_lookup", "dataset", "geo", "series", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("labour_imports.id", ondelete="CASCADE"))
+    dataset: Mapped[str] = mapped_column(String(40))
+    # Every dimension but geo and time, as 'freq=Q,s_adj=SA,...' (see labour.datasets.series_key).
+    series: Mapped[str] = mapped_column(String(400))
+    geo: Mapped[str] = mapped_column(String(16))
+    # '2021', '2021-Q3' or '2021-07'.
+    period: Mapped[str] = mapped_column(String(7))
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Eurostat's flags as published ('p', 'e', 'b', 'bu'...).
+    flags: Mapped[str] = mapped_column(String(8), default="")
+    # When the publisher last updated this figure, where the file says so.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The dimensions again, as a document, for exports and the API.
+    dimensions: Mapped[dict] = mapped_column(JSONDocument, default=dict)
