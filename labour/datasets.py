@@ -131,21 +131,41 @@ def check_observation(observation: Observation) -> Dataset:
     return dataset
 
 
-def checked(observations: Iterable[Observation]) -> tuple[list[Observation], int]:
-    """The observations to keep and how many were left out as outside scope; raises on the first bad one.
+@dataclass
+class CheckedFile:
+    """The figures of a file to keep, each with its series key, and how many were left out."""
+
+    observations: list[Observation]
+    series_keys: list[str]
+    outside_scope: int
+
+
+def checked(observations: Iterable[Observation]) -> CheckedFile:
+    """The observations to keep; raises LabourDataError on the first bad one.
 
     A figure that appears twice in the file for the same series, place and period must agree with
     itself: two different values for one figure are refused, naming both lines.
     """
-    kept: list[Observation] = []
-    outside = 0
+    result = CheckedFile([], [], 0)
+    # A file holds many figures per series: dimensions and places are checked once each.
+    keys_of: dict[tuple, str] = {}
+    places: dict[str, bool] = {}
     seen: dict[tuple[str, str, str, str], Observation] = {}
     for observation in observations:
-        check_observation(observation)
-        if not check_geography(observation.geo, observation.line):
-            outside += 1
+        signature = (observation.dataset, tuple(observation.dimensions.items()))
+        key = keys_of.get(signature)
+        if key is None:
+            check_observation(observation)
+            key = keys_of[signature] = series_key(observation.dimensions)
+        elif frequency_of(observation.period) != DATASETS[observation.dataset].frequency:
+            check_observation(observation)  # raises, naming the period
+        kept = places.get(observation.geo)
+        if kept is None:
+            kept = places[observation.geo] = check_geography(observation.geo, observation.line)
+        if not kept:
+            result.outside_scope += 1
             continue
-        identity = (observation.dataset, series_key(observation.dimensions), observation.geo, observation.period)
+        identity = (observation.dataset, key, observation.geo, observation.period)
         earlier = seen.get(identity)
         if earlier is not None:
             if (earlier.value, earlier.flags) != (observation.value, observation.flags):
@@ -154,8 +174,9 @@ def checked(observations: Iterable[Observation]) -> tuple[list[Observation], int
                     f"({_shown(earlier)} on line {earlier.line}, {_shown(observation)} here)"))
             continue
         seen[identity] = observation
-        kept.append(observation)
-    return kept, outside
+        result.observations.append(observation)
+        result.series_keys.append(key)
+    return result
 
 
 def _shown(observation: Observation) -> str:
@@ -163,5 +184,5 @@ def _shown(observation: Observation) -> str:
     return f"{value} {observation.flags}".strip()
 
 
-__all__ = ["AGGREGATES", "ATTRIBUTION", "DATASETS", "Dataset", "EurostatFormatError", "LabourDataError",
+__all__ = ["AGGREGATES", "ATTRIBUTION", "CheckedFile", "DATASETS", "Dataset", "EurostatFormatError", "LabourDataError",
            "check_geography", "check_observation", "checked", "frequency_of", "is_aggregate", "series_key"]

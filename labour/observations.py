@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labour.datasets import ATTRIBUTION, DATASETS, Dataset, series_key
-from records.models import LabourImport, LabourObservation
+from records.models import LabourImport, LabourObservation, LabourSeries
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def newest_figures(session: Session, dataset: str, geo: str, series: str) -> dic
                LabourObservation.published_at, LabourImport.imported_at, LabourImport.id, LabourImport.file_name,
                LabourImport.sha256, LabourImport.attribution)
         .join(LabourImport, LabourImport.id == LabourObservation.import_id)
-        .where(LabourObservation.dataset == dataset, LabourObservation.geo == geo,
-               LabourObservation.series == series))
+        .join(LabourSeries, LabourSeries.id == LabourObservation.series_id)
+        .where(LabourSeries.dataset == dataset, LabourSeries.geo == geo, LabourSeries.series == series))
     newest: dict[str, tuple] = {}
     for row in rows:
         rank = (_aware(row.published_at) or _aware(row.imported_at), _aware(row.imported_at), row.id)
@@ -101,11 +101,11 @@ def coverage(session: Session, geo: str | None = None) -> list[Coverage]:
 
     Counted over the newest vintage of each headline figure, as the views show them.
     """
-    pairs = select(LabourObservation.dataset, LabourObservation.geo).distinct()
+    pairs = select(LabourSeries.dataset, LabourSeries.geo).distinct()
     if geo is not None:
-        pairs = pairs.where(LabourObservation.geo == geo)
+        pairs = pairs.where(LabourSeries.geo == geo)
     found = []
-    for dataset_code, place in session.execute(pairs.order_by(LabourObservation.dataset, LabourObservation.geo)):
+    for dataset_code, place in session.execute(pairs.order_by(LabourSeries.dataset, LabourSeries.geo)):
         series = headline_series(session, dataset_code, place) if dataset_code in DATASETS else None
         if series is None or not series.figures:
             continue
@@ -117,7 +117,7 @@ def coverage(session: Session, geo: str | None = None) -> list[Coverage]:
 
 def places(session: Session) -> list[str]:
     """Every place with at least one stored figure."""
-    return list(session.scalars(select(LabourObservation.geo).distinct().order_by(LabourObservation.geo)))
+    return list(session.scalars(select(LabourSeries.geo).distinct().order_by(LabourSeries.geo)))
 
 
 def imports(session: Session) -> list[LabourImport]:

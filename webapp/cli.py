@@ -195,14 +195,14 @@ def labour_import(files: tuple[Path, ...]) -> None:
         data = path.read_bytes()
         try:
             # Read and checked first, so that the bar below measures the writing of a file known to be good.
-            _, observations, _ = read_upload(path.name, data)
+            upload = read_upload(path.name, data)
         except ImportRefused as error:
             click.secho(f"Refused, nothing imported: {error}", fg="red", err=True)
             refused += 1
             continue
         with transaction(session_factory()) as session, click.progressbar(
-                length=len(observations), label=f"Importing {path.name}", file=sys.stderr) as bar:
-            report = import_file(session, path.name, data, actor="cli", on_progress=bar.update)
+                length=len(upload.figures.observations), label=f"Importing {path.name}", file=sys.stderr) as bar:
+            report = import_file(session, path.name, data, actor="cli", on_progress=bar.update, upload=upload)
         if report.already_imported:
             click.echo(f"{path.name}: already imported on {report.imported_at:%Y-%m-%d %H:%M} "
                        f"(import {report.import_id}); nothing changed.")

@@ -7,7 +7,7 @@ Eurostat left empty is a row with no value, kept so that coverage can be shown a
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.db import Base
@@ -37,19 +37,30 @@ class LabourImport(Base):
     outside_scope: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class LabourObservation(Base):
-    __tablename__ = "labour_observations"
-    __table_args__ = (
-        UniqueConstraint("import_id", "dataset", "series", "geo", "period"),
-        Index("ix_labour_observations_lookup", "dataset", "geo", "series", "period"),
-    )
+class LabourSeries(Base):
+    """One series of one dataset for one place: the dimensions every figure of it shares."""
+
+    __tablename__ = "labour_series"
+    __table_args__ = (UniqueConstraint("dataset", "series", "geo"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("labour_imports.id", ondelete="CASCADE"))
     dataset: Mapped[str] = mapped_column(String(40))
     # Every dimension but geo and time, as 'freq=Q,s_adj=SA,...' (see labour.datasets.series_key).
     series: Mapped[str] = mapped_column(String(400))
     geo: Mapped[str] = mapped_column(String(16))
+    # The same dimensions as a document, for exports and the API.
+    dimensions: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+
+
+class LabourObservation(Base):
+    """One figure of a series as one file gave it."""
+
+    __tablename__ = "labour_observations"
+    __table_args__ = (UniqueConstraint("series_id", "period", "import_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("labour_series.id", ondelete="CASCADE"))
+    import_id: Mapped[int] = mapped_column(ForeignKey("labour_imports.id", ondelete="CASCADE"), index=True)
     # '2021', '2021-Q3' or '2021-07'.
     period: Mapped[str] = mapped_column(String(7))
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -57,5 +68,3 @@ class LabourObservation(Base):
     flags: Mapped[str] = mapped_column(String(8), default="")
     # When the publisher last updated this figure, where the file says so.
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    # The dimensions again, as a document, for exports and the API.
-    dimensions: Mapped[dict] = mapped_column(JSONDocument, default=dict)

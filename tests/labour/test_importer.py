@@ -15,7 +15,7 @@ from labour.defaults import DEFAULT_DATA, load_default_figures
 from labour.importer import ImportRefused, import_file
 from labour.observations import coverage, headline_series
 from records.db import transaction
-from records.models import AuditEntry, LabourImport, LabourObservation
+from records.models import AuditEntry, LabourImport, LabourObservation, LabourSeries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TSV = (FIXTURES / "estat_jvs_q_nace2.tsv").read_bytes()
@@ -81,8 +81,8 @@ def test_a_newer_vintage_is_shown_and_the_older_one_kept(session_factory):
     run_import(session_factory, "une_rt_m-july.csv", revised)
     with session_factory() as session:
         austria = headline_series(session, "une_rt_m", "AT")
-        stored = session.scalars(select(LabourObservation.value).where(
-            LabourObservation.geo == "AT", LabourObservation.period == "2024-12")).all()
+        stored = session.scalars(select(LabourObservation.value).join(LabourSeries).where(
+            LabourSeries.geo == "AT", LabourObservation.period == "2024-12")).all()
     assert austria.figures["2024-12"].value == 5.6 and austria.figures["2024-12"].flags == ""
     assert austria.figures["2024-11"].value == 5.4  # untouched by the revision
     assert sorted(stored) == [5.5, 5.6]

@@ -33,29 +33,37 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_labour_imports')),
     sa.UniqueConstraint('sha256', name=op.f('uq_labour_imports_sha256'))
     )
-    op.create_table('labour_observations',
+    op.create_table('labour_series',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('import_id', sa.Integer(), nullable=False),
     sa.Column('dataset', sa.String(length=40), nullable=False),
     sa.Column('series', sa.String(length=400), nullable=False),
     sa.Column('geo', sa.String(length=16), nullable=False),
+    sa.Column('dimensions', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_labour_series')),
+    sa.UniqueConstraint('dataset', 'series', 'geo', name=op.f('uq_labour_series_dataset'))
+    )
+    op.create_table('labour_observations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('series_id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.String(length=7), nullable=False),
     sa.Column('value', sa.Float(), nullable=True),
     sa.Column('flags', sa.String(length=8), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('dimensions', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['import_id'], ['labour_imports.id'], name=op.f('fk_labour_observations_import_id_labour_imports'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['series_id'], ['labour_series.id'], name=op.f('fk_labour_observations_series_id_labour_series'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_labour_observations')),
-    sa.UniqueConstraint('import_id', 'dataset', 'series', 'geo', 'period', name=op.f('uq_labour_observations_import_id'))
+    sa.UniqueConstraint('series_id', 'period', 'import_id', name=op.f('uq_labour_observations_series_id'))
     )
     with op.batch_alter_table('labour_observations', schema=None) as batch_op:
-        batch_op.create_index('ix_labour_observations_lookup', ['dataset', 'geo', 'series', 'period'], unique=False)
+        batch_op.create_index(batch_op.f('ix_labour_observations_import_id'), ['import_id'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('labour_observations', schema=None) as batch_op:
-        batch_op.drop_index('ix_labour_observations_lookup')
+        batch_op.drop_index(batch_op.f('ix_labour_observations_import_id'))
 
     op.drop_table('labour_observations')
+    op.drop_table('labour_series')
     op.drop_table('labour_imports')
