@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from labour.datasets import ATTRIBUTION, CheckedFile, LabourDataError, checked
 from labour.eurostat import EurostatFormatError, read_file
+from labour.picture import refresh_phases
 from records.audit import record_action
 from records.models import LabourImport, LabourObservation, LabourSeries
 
@@ -125,6 +126,8 @@ def import_file(session: Session, name: str, data: bytes, *, actor: str, attribu
     rows = [(series_ids[(o.dataset, key, o.geo)], record.id, o.period, o.value, o.flags, when)
             for o, key, when in zip(observations, upload.figures.series_keys, upload.published, strict=True)]
     _write_observations(session, rows, on_progress)
+    # The phases of the places the file touched are read again from the newest figures.
+    refresh_phases(session, {o.geo for o in observations})
     record_action(session, actor, "labour.import", "labour_import", str(record.id),
                   file=name, sha256=digest, observations=record.observations)
     report.format, report.datasets = upload.format, tuple(record.datasets)

@@ -9,7 +9,7 @@ from records.models.configurations import (
     Source,
 )
 from records.models.designs import SavedDesign
-from records.models.labour import LabourImport, LabourObservation, LabourSeries
+from records.models.labour import LabourImport, LabourObservation, LabourPhase, LabourSeries
 from records.models.outbox import OutboxEvent
 from records.models.practices import Practice
 from records.models.sessions import (
@@ -29,8 +29,8 @@ from records.models.users import ROLES, User
 
 __all__ = [
     "ANNOTATION_LABELS", "Annotation", "ConfigurationSpan", "CopSession", "DECISIONS", "PARTICIPANT_ROLES",
-    "LabourImport", "LabourObservation", "LabourSeries", "SavedDesign", "Segment", "SourceText", "Suggestion",
-    "SuggestionDecision",
+    "LabourImport", "LabourObservation", "LabourPhase", "LabourSeries", "SavedDesign", "Segment", "SourceText",
+    "Suggestion", "SuggestionDecision",
     "AuditEntry", "CONFIGURATION_STATUSES", "Configuration", "DeadLetter", "OutboxEvent", "Practice",
     "RESPONSE_STATUSES", "ROLES", "SOURCE_KINDS", "SURVEY_STATUSES", "Source", "Survey", "SurveyContact",
     "SurveyResponse", "User",

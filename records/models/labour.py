@@ -68,3 +68,25 @@ class LabourObservation(Base):
     flags: Mapped[str] = mapped_column(String(8), default="")
     # When the publisher last updated this figure, where the file says so.
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LabourPhase(Base):
+    """The business-cycle phase of a place in a period, with the inputs and method it was read from.
+
+    Computed from the figures after every import (labour.picture.refresh_phases), so that a page or
+    the Design Wizard can cite why a quarter is, say, a downturn.
+    """
+
+    __tablename__ = "labour_phases"
+    __table_args__ = (UniqueConstraint("geo", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    geo: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(7))
+    phase: Mapped[str] = mapped_column(String(16))
+    # The cyclical indicator: "tightness" or "unemployment_rate".
+    indicator: Mapped[str] = mapped_column(String(32))
+    # The figures, thresholds and reading behind the phase (labour.phases.explain).
+    inputs: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    method: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

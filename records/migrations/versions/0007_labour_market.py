@@ -1,4 +1,4 @@
-"""labour observations
+"""labour market figures and phases
 
 Revision ID: 0007
 Revises: 0006
@@ -33,6 +33,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_labour_imports')),
     sa.UniqueConstraint('sha256', name=op.f('uq_labour_imports_sha256'))
     )
+    op.create_table('labour_phases',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('geo', sa.String(length=16), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('phase', sa.String(length=16), nullable=False),
+    sa.Column('indicator', sa.String(length=32), nullable=False),
+    sa.Column('inputs', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('method', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_labour_phases')),
+    sa.UniqueConstraint('geo', 'period', name=op.f('uq_labour_phases_geo'))
+    )
     op.create_table('labour_series',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dataset', sa.String(length=40), nullable=False),
@@ -66,4 +78,5 @@ def downgrade() -> None:
 
     op.drop_table('labour_observations')
     op.drop_table('labour_series')
+    op.drop_table('labour_phases')
     op.drop_table('labour_imports')

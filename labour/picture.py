@@ -1,0 +1,143 @@
+"""A place's labour market from its stored figures: the series, the indicators and the cycle phase.
+
+The phase is read from labour-market tightness (vacancy rate over unemployment rate) where a place
+has both series over at least two years of quarters, and from the unemployment rate otherwise. A
+quarterly unemployment rate made from monthly figures is derived, and says so with its method.
+Phases are computed after every import and stored with their inputs and method, so that a page or
+the Design Wizard can cite them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from labour.indicators import (
+    QUARTERLY_MEAN_METHOD,
+    BeveridgePoint,
+    CurveMove,
+    ShiftSummary,
+    beveridge_path,
+    curve_moves,
+    net_shift,
+    quarterly_from_monthly,
+    tightness,
+)
+from labour.observations import Coverage, Series, coverage, headline_series, places
+from labour.phases import PhaseMethod, PhasePoint, classify, explain
+from records.models import LabourPhase
+
+VACANCY_DATASET = "jvs_q_nace2"
+
+
+@dataclass
+class Unemployment:
+    """The quarterly unemployment rate of a place, and how it was had."""
+
+    quarterly: dict[str, float]
+    source: Series
+    derived: bool
+    method: str = ""  # how a derived figure was made
+
+
+@dataclass
+class Picture:
+    geo: str
+    unemployment: Unemployment | None
+    vacancy: Series | None
+    tightness: dict[str, float] = field(default_factory=dict)
+    beveridge: list[BeveridgePoint] = field(default_factory=list)
+    moves: list[CurveMove] = field(default_factory=list)
+    shift: ShiftSummary | None = None
+    phases: list[PhasePoint] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
+
+    @property
+    def current(self) -> PhasePoint | None:
+        return self.phases[-1] if self.phases else None
+
+    @property
+    def has_figures(self) -> bool:
+        return bool(self.coverage)
+
+
+def unemployment_of(session: Session, geo: str) -> Unemployment | None:
+    """Quarterly figures as published where there are, else the mean of each quarter's three months."""
+    quarterly = headline_series(session, "une_rt_q", geo)
+    if quarterly is not None and quarterly.values():
+        return Unemployment(quarterly.values(), quarterly, derived=False)
+    monthly = headline_series(session, "une_rt_m", geo)
+    if monthly is not None and monthly.values():
+        return Unemployment(quarterly_from_monthly(monthly.values()), monthly, derived=True,
+                            method=QUARTERLY_MEAN_METHOD)
+    return None
+
+
+def _phases(unemployment: Unemployment | None, vacancy: Series | None,
+            market_tightness: dict[str, float]) -> list[PhasePoint]:
+    if unemployment is None:
+        return []
+    if vacancy is not None and market_tightness:
+        points = classify(market_tightness, indicator="tightness",
+                          seasonally_adjusted=vacancy.seasonally_adjusted and unemployment.source.seasonally_adjusted)
+        if points:
+            return points
+    return classify(unemployment.quarterly, indicator="unemployment_rate",
+                    seasonally_adjusted=unemployment.source.seasonally_adjusted)
+
+
+def picture(session: Session, geo: str) -> Picture:
+    unemployment = unemployment_of(session, geo)
+    vacancy = headline_series(session, VACANCY_DATASET, geo)
+    result = Picture(geo, unemployment, vacancy, coverage=coverage(session, geo))
+    if unemployment is not None and vacancy is not None:
+        result.tightness = tightness(vacancy.values(), unemployment.quarterly)
+        result.beveridge = beveridge_path(vacancy.values(), unemployment.quarterly)
+        result.moves = curve_moves(result.beveridge)
+        result.shift = net_shift(result.beveridge)
+    result.phases = _phases(unemployment, vacancy, result.tightness)
+    return result
+
+
+# -- stored phases -------------------------------------------------------------------------------
+
+
+def refresh_phases(session: Session, geos: set[str] | None = None) -> int:
+    """Compute and store the phases of these places (every place with figures by default); returns how many."""
+    stored = 0
+    for geo in sorted(geos if geos is not None else set(places(session))):
+        session.execute(delete(LabourPhase).where(LabourPhase.geo == geo))
+        now = datetime.now(UTC)
+        for point in picture(session, geo).phases:
+            session.add(LabourPhase(geo=geo, period=point.period, phase=point.phase, indicator=point.method.indicator,
+                                    inputs=explain(point), method=point.method.as_dict(), computed_at=now))
+            stored += 1
+    session.flush()
+    return stored
+
+
+@dataclass(frozen=True)
+class StoredPhase:
+    geo: str
+    period: str
+    phase: str
+    indicator: str
+    inputs: dict
+    method: PhaseMethod
+    computed_at: datetime
+
+
+def stored_phases(session: Session, geo: str) -> list[StoredPhase]:
+    rows = session.scalars(select(LabourPhase).where(LabourPhase.geo == geo))
+    found = [StoredPhase(r.geo, r.period, r.phase, r.indicator, r.inputs, PhaseMethod.from_dict(r.method),
+                         r.computed_at) for r in rows]
+    return sorted(found, key=lambda p: p.period)
+
+
+def latest_phase(session: Session, geo: str) -> StoredPhase | None:
+    """The phase of a place's latest quarter with one; None where its figures give none."""
+    phases = stored_phases(session, geo)
+    return phases[-1] if phases else None
