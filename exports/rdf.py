@@ -41,6 +41,7 @@ _CLASS_OF_LABEL = {
     NodeLabel.MECHANISM: ALMPO.Mechanism, NodeLabel.OUTCOME_MEASURE: ALMPO.OutcomeMeasure,
     NodeLabel.CONDITION_TYPE: ALMPO.ConditionType, NodeLabel.SKILL_LEVEL: ALMPO.SkillLevel,
     NodeLabel.UNEMPLOYMENT_BAND: ALMPO.UnemploymentBand, NodeLabel.STUDY_DESIGN: ALMPO.StudyDesign,
+    NodeLabel.CYCLE_PHASE: ALMPO.CyclePhase,
     NodeLabel.REGION: ALMPO.Region,
 }
 _SOURCE_CLASSES = {"document": ALMPO.Document, "survey_response": ALMPO.SurveyResponse,
@@ -53,6 +54,7 @@ _PREDICATES = {
     RelType.ABOUT_PROGRAMME_TYPE: ALMPO.programmeType, RelType.HAS_CONTEXT: ALMPO.hasContext,
     RelType.FOR_TARGET_GROUP: ALMPO.targetGroup, RelType.IN_REGION: ALMPO.region,
     RelType.FOR_SKILL_LEVEL: ALMPO.skillLevel, RelType.IN_UNEMPLOYMENT_BAND: ALMPO.unemploymentBand,
+    RelType.IN_CYCLE_PHASE: ALMPO.cyclePhase,
     RelType.HAS_MECHANISM: ALMPO.hasMechanism, RelType.HAS_OUTCOME: ALMPO.hasOutcome,
     RelType.MEASURED_AS: ALMPO.measuredAs, RelType.HAS_CONDITION: ALMPO.hasCondition,
     RelType.OF_CONDITION_TYPE: ALMPO.conditionType, RelType.DERIVED_FROM: PROV.wasDerivedFrom,

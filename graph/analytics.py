@@ -21,6 +21,7 @@ __all__ = ["central_practices", "context_mechanism_cooccurrence", "contested_mec
 CONTEXT_RELATIONSHIPS = {
     RelType.FOR_TARGET_GROUP: "target_group",
     RelType.IN_UNEMPLOYMENT_BAND: "unemployment_band",
+    RelType.IN_CYCLE_PHASE: "cycle_phase",
     RelType.FOR_SKILL_LEVEL: "skill_level",
     RelType.IN_REGION: "region",
 }

@@ -164,7 +164,7 @@ class MemoryStore(GraphStore):
                         yield start
 
     def configurations_in_context(self, *, target_groups, region_codes, country_codes, unemployment_band,
-                                  skill_codes, validated_only, limit=None) -> list[dict[str, Any]]:
+                                  skill_codes, validated_only, limit=None, cycle_codes=()) -> list[dict[str, Any]]:
         wanted = [
             ("target_group", NodeLabel.TARGET_GROUP, target_groups, RelType.FOR_TARGET_GROUP),
             ("region", NodeLabel.REGION, region_codes, RelType.IN_REGION),
@@ -172,6 +172,7 @@ class MemoryStore(GraphStore):
             ("unemployment_band", NodeLabel.UNEMPLOYMENT_BAND,
              [unemployment_band] if unemployment_band else [], RelType.IN_UNEMPLOYMENT_BAND),
             ("skill_level", NodeLabel.SKILL_LEVEL, skill_codes, RelType.FOR_SKILL_LEVEL),
+            ("cycle_phase", NodeLabel.CYCLE_PHASE, list(cycle_codes), RelType.IN_CYCLE_PHASE),
         ]
         dims: dict[NodeRef, set[str]] = {}
         with self._lock:
@@ -229,6 +230,7 @@ class MemoryStore(GraphStore):
                     "practice": props(practices[0]) if practices else None,
                     "source": props(sources[0]) if sources else None,
                     "spans": _by_key([props(n) for n in spans]),
+                    "contested_by": sorted(self._graph.nodes[ref]["properties"].get("contested_by") or []),
                 }
         return found
 

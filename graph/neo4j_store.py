@@ -103,6 +103,9 @@ CALL () {
   UNION ALL
   MATCH (s:SkillLevel)<-[:FOR_SKILL_LEVEL]-(c:Configuration) WHERE s.key IN $skill_codes
   RETURN c, 'skill_level' AS dim
+  UNION ALL
+  MATCH (p:CyclePhase)<-[:IN_CYCLE_PHASE]-(c:Configuration) WHERE p.key IN $cycle_codes
+  RETURN c, 'cycle_phase' AS dim
 }
 WITH c, collect(DISTINCT dim) AS dims
 WHERE NOT $validated_only OR c.status = 'validated'
@@ -141,7 +144,7 @@ CALL (c) {
   WITH coalesce(parent, CASE WHEN origin:Source THEN origin END) AS source WHERE source IS NOT NULL
   RETURN properties(source) AS source LIMIT 1
 }
-RETURN key, outcomes, conditions, regions, practice, source, spans
+RETURN key, outcomes, conditions, regions, practice, source, spans, coalesce(c.contested_by, []) AS contested_by
 """
 # Relationships first, in batches: a concept node may hold tens of thousands of them, too many to
 # delete with the node in one transaction.
@@ -267,10 +270,11 @@ class Neo4jStore(GraphStore):
         return counts
 
     def configurations_in_context(self, *, target_groups, region_codes, country_codes, unemployment_band,
-                                  skill_codes, validated_only, limit=None) -> list[dict[str, Any]]:
+                                  skill_codes, validated_only, limit=None, cycle_codes=()) -> list[dict[str, Any]]:
         return self._run(CONFIGURATIONS_IN_CONTEXT, read=True, target_groups=target_groups,
                          region_codes=region_codes, country_codes=country_codes,
                          band=unemployment_band, skill_codes=skill_codes, validated_only=validated_only,
+                         cycle_codes=list(cycle_codes),
                          limit=limit if limit is not None else 2**62)
 
     def configuration_details(self, keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -281,7 +285,8 @@ class Neo4jStore(GraphStore):
         for row in self._run(CONFIGURATION_DETAILS, read=True, keys=list(keys)):
             found[row["key"]] = {"outcomes": by_key(row["outcomes"]), "conditions": by_key(row["conditions"]),
                                  "regions": sorted(row["regions"]), "practice": row["practice"],
-                                 "source": row["source"], "spans": by_key(row["spans"])}
+                                 "source": row["source"], "spans": by_key(row["spans"]),
+                                 "contested_by": sorted(row["contested_by"])}
         return found
 
     def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:

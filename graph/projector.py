@@ -118,6 +118,8 @@ def _configuration_nodes(state: dict) -> list[GraphChange]:
             "programme_type": state["programme_type"],
             "mechanism": state["mechanism"],
             "mechanism_note": state.get("mechanism_note", ""),
+            # Configurations whose findings contradict this one's: the Wizard flags the pair contested.
+            "contested_by": list(state.get("contested_by") or []),
         }),
         MergeNode(context.label, context.key, {"description": state.get("context_note", "")}),
         MergeRelationship(RelType.HAS_CONTEXT, configuration, context),
@@ -141,6 +143,9 @@ def _configuration_nodes(state: dict) -> list[GraphChange]:
     if state.get("unemployment_band"):
         changes.append(MergeRelationship(RelType.IN_UNEMPLOYMENT_BAND, configuration,
                                          concept_ref(Scheme.UNEMPLOYMENT_BAND, state["unemployment_band"])))
+    if state.get("cycle_phase"):
+        changes.append(MergeRelationship(RelType.IN_CYCLE_PHASE, configuration,
+                                         concept_ref(Scheme.CYCLE_PHASE, state["cycle_phase"])))
     for n, outcome in enumerate(state["outcomes"]):
         node = NodeRef(NodeLabel.OUTCOME, f"{key}.outcome.{n}")
         # Direction and horizon are properties, but still only known codes.

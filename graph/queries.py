@@ -32,6 +32,8 @@ class ContextQuery:
     region: str | None = None
     unemployment_band: str | None = None
     skill_level: str | None = None
+    # A code of the cycle-phase scheme: one of the four phases, or a tight or slack market.
+    cycle_phase: str | None = None
     validated_only: bool = True
     limit: int | None = 200
 
@@ -103,13 +105,14 @@ def configurations_matching_context(store: GraphStore, query: ContextQuery) -> l
     """Configurations that share at least one part of the context, most parts first.
 
     Parts: `target_group`, `region` (the region, a region inside it, or its NUTS-1 area),
-    `country` (elsewhere in the same country), `unemployment_band`, `skill_level`.
+    `country` (elsewhere in the same country), `unemployment_band`, `skill_level`, `cycle_phase`.
     """
     index = concept_index()
     checks = [(Scheme.TARGET_GROUP, code, "target group") for code in query.target_groups]
     checks += [(Scheme.NUTS2021, query.region, "region"), (Scheme.UNEMPLOYMENT_BAND,
                query.unemployment_band, "unemployment band"), (Scheme.SKILL_LEVEL, query.skill_level,
-                                                               "skill level")]
+                                                               "skill level"),
+               (Scheme.CYCLE_PHASE, query.cycle_phase, "business-cycle phase")]
     for scheme, code, what in checks:
         if code is not None and not index.has(scheme, code):
             raise QueryError(f"Unknown {what} {code!r}.")
@@ -121,10 +124,17 @@ def configurations_matching_context(store: GraphStore, query: ContextQuery) -> l
     if query.skill_level:
         skill_codes = _codes_within(Scheme.SKILL_LEVEL, query.skill_level) | set(
             index.ancestors(Scheme.SKILL_LEVEL, query.skill_level))
+    # A phase matches findings stated for it and for the market state it belongs to (a slowdown is
+    # a slack market); a market state matches findings of any of its phases.
+    cycle_codes = set()
+    if query.cycle_phase:
+        cycle_codes = _codes_within(Scheme.CYCLE_PHASE, query.cycle_phase) | set(
+            index.ancestors(Scheme.CYCLE_PHASE, query.cycle_phase))
     rows = store.configurations_in_context(
         target_groups=sorted(query.target_groups), region_codes=sorted(same_place),
         country_codes=sorted(same_country), unemployment_band=query.unemployment_band,
-        skill_codes=sorted(skill_codes), validated_only=query.validated_only, limit=query.limit)
+        skill_codes=sorted(skill_codes), validated_only=query.validated_only, limit=query.limit,
+        cycle_codes=sorted(cycle_codes))
     matches = []
     for row in rows:
         dims = set(row["dims"])

@@ -174,10 +174,10 @@ class GraphStore(abc.ABC):
     def configurations_in_context(self, *, target_groups: list[str], region_codes: list[str],
                                   country_codes: list[str], unemployment_band: str | None,
                                   skill_codes: list[str], validated_only: bool,
-                                  limit: int | None = None) -> list[dict[str, Any]]:
+                                  limit: int | None = None, cycle_codes: list[str] = ()) -> list[dict[str, Any]]:
         """Configurations linked to any of the given concepts, one row each:
         `{key, programme_type, mechanism, status, dims}`, `dims` naming the parts that matched
-        (`target_group`, `region`, `country`, `unemployment_band`, `skill_level`). Ordered by the
+        (`target_group`, `region`, `country`, `unemployment_band`, `skill_level`, `cycle_phase`). Ordered by the
         number of parts matched (`country` not counted beside `region`), then key; at most `limit`."""
 
     @abc.abstractmethod
@@ -188,10 +188,11 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def configuration_details(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         """What the Design Wizard reads of each configuration, in one call for many:
-        `{key: {outcomes, conditions, regions, practice, source, spans}}` with outcomes, conditions
+        `{key: {outcomes, conditions, regions, practice, source, spans, contested_by}}` with outcomes, conditions
         (their `type` the condition-type code) and spans (Segment nodes) as property dicts sorted by
         key, regions as sorted codes, practice and source as property dicts or None (the source
-        through a span when the configuration came from one). Unknown keys are left out."""
+        through a span when the configuration came from one), contested_by the sorted keys of the
+        configurations whose findings contradict this one's. Unknown keys are left out."""
 
     @abc.abstractmethod
     def health(self) -> dict[str, Any]:

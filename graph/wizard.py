@@ -18,8 +18,8 @@ from ontology.concepts import concept_index
 from ontology.regions import band_for_rate, regional_rates
 from ontology.vocab import Scheme
 
-__all__ = ["DISTANCES", "HORIZONS", "OBJECTIVES", "PATHWAY_STAGES", "Evidence", "Pathway", "PathwayStep",
-           "Recommendation", "WizardAnswer", "WizardQuery", "pathway", "recommend", "region_band"]
+__all__ = ["DISTANCES", "HORIZONS", "OBJECTIVES", "PATHWAY_STAGES", "CyclePhaseContext", "Evidence", "Pathway",
+           "PathwayStep", "Recommendation", "WizardAnswer", "WizardQuery", "pathway", "recommend", "region_band"]
 
 # What a policymaker wants to achieve, as the outcome measures that show it.
 OBJECTIVES: dict[str, frozenset[str]] = {
@@ -35,7 +35,7 @@ HORIZONS: dict[str, frozenset[str]] = {
 }
 # How much a match on each part of the context counts: the labour market and the people matter most.
 CONTEXT_WEIGHTS = {"unemployment_band": 2.0, "target_group": 2.0, "region": 2.0, "country": 1.0,
-                   "skill_level": 1.0}
+                   "skill_level": 1.0, "cycle_phase": 2.0}
 # Outcome direction as a signal; a mixed finding counts for half.
 DIRECTION_SIGNAL = {"positive": 1.0, "mixed": 0.5, "null": 0.0, "negative": -1.0}
 # Stronger designs weigh more; a survey answer or a session counts as practice-based evidence.
@@ -57,6 +57,19 @@ class WizardQuery:
     skill_level: str | None = None
     objective: str = "employment"
     horizon: str = "short"
+    # A code of the cycle-phase scheme. None: the phase of the region's country, when the caller
+    # gives one (see CyclePhaseContext).
+    cycle_phase: str | None = None
+
+
+@dataclass(frozen=True)
+class CyclePhaseContext:
+    """The phase the platform read for the region's country from the labour-market figures."""
+    country: str
+    phase: str
+    period: str
+    indicator: str
+    reading: str
 
 
 @dataclass
@@ -74,6 +87,8 @@ class Evidence:
     practice: dict[str, Any] | None
     conditions: list[dict[str, Any]]
     spans: list[dict[str, Any]] = field(default_factory=list)
+    # Findings that contradict this one: (configuration key, its source's properties).
+    contested_by: list[tuple[str, dict[str, Any] | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +110,9 @@ class Recommendation:
     practices: list[dict[str, Any]]
     contested: bool
     why: list[tuple[str, dict[str, Any]]]
+    # Where it would rank if the business-cycle phase were left out (None: no phase was asked about,
+    # or it would not be recommended at all then).
+    rank_without_phase: int | None = None
 
 
 @dataclass
@@ -106,6 +124,9 @@ class WizardAnswer:
     mechanisms: list[Recommendation]
     programme_types: list[Recommendation]
     matched: int
+    cycle_phase: str | None = None
+    phase_source: str = "none"  # "country", "user" or "none"
+    phase_context: CyclePhaseContext | None = None
 
 
 def region_band(region: str | None) -> tuple[str | None, dict[str, Any] | None]:
@@ -134,6 +155,9 @@ def _check(query: WizardQuery) -> None:
             raise QueryError(f"Unknown target group {code!r}.")
     if query.skill_level and not index.has(Scheme.SKILL_LEVEL, query.skill_level):
         raise QueryError(f"Unknown skill level {query.skill_level!r}.")
+    if query.cycle_phase and not index.has(Scheme.CYCLE_PHASE, query.cycle_phase):
+        raise QueryError(f"Unknown business-cycle phase {query.cycle_phase!r}: choose expansion, downturn, "
+                         "slowdown or recovery.")
     if "all_unemployed" in query.target_groups and len(query.target_groups) > 1:
         raise QueryError("“All unemployed” already covers every group: choose it alone, or the groups.")
 
@@ -152,7 +176,7 @@ def _label(scheme: Scheme, code: str | None, language: str) -> str:
 
 
 def _recommendation(scheme: Scheme, code: str, items: list[Evidence], query: WizardQuery, band: str | None,
-                    language: str, drafts: int) -> Recommendation:
+                    phase: str | None, language: str, drafts: int) -> Recommendation:
     weighted = [(item, sum(CONTEXT_WEIGHTS.get(part, 1.0) for part in item.matched)
                  * DESIGN_WEIGHTS.get(item.design, 0.4)) for item in items]
     score = round(sum(weight * item.signal for item, weight in weighted if item.signal is not None), 3)
@@ -170,12 +194,14 @@ def _recommendation(scheme: Scheme, code: str, items: list[Evidence], query: Wiz
             (enabling if condition.get("kind") == "enabling" else hindering)[condition.get("type")] += 1
     signals = [item.signal for item in items if item.signal is not None]
     # Contested: some findings in this context say it works and others say it does not.
-    contested = any(s > 0 for s in signals) and any(s <= 0 for s in signals)
+    # Or two studies reach opposite conclusions about this context (over the business cycle, say).
+    contested = (any(s > 0 for s in signals) and any(s <= 0 for s in signals)) or any(
+        item.contested_by for item in items)
     practices = []
     for item in sorted(items, key=lambda i: "region" not in i.matched):
         if item.practice and item.practice.get("key") not in {p.get("key") for p in practices}:
             practices.append(item.practice)
-    why = _why(items, signals, query, band, contested, len(sources), countries)
+    why = _why(items, signals, query, band, phase, contested, len(sources), countries)
     return Recommendation(
         code=code, scheme=scheme, label=_label(scheme, code, language), score=score,
         evidence=sorted(items, key=lambda i: (-len(i.matched), -(i.signal or 0), i.configuration)),
@@ -185,13 +211,18 @@ def _recommendation(scheme: Scheme, code: str, items: list[Evidence], query: Wiz
         practices=practices[:3], contested=contested, why=why)
 
 
-def _why(items: list[Evidence], signals: list[float], query: WizardQuery, band: str | None,
+def _why(items: list[Evidence], signals: list[float], query: WizardQuery, band: str | None, phase: str | None,
          contested: bool, sources: int, countries: list[str]) -> list[tuple[str, dict[str, Any]]]:
     """The explanation, as (reason, values) pairs that the pages say in the reader's language."""
     parts = Counter(part for item in items for part in item.matched)
     reasons: list[tuple[str, dict[str, Any]]] = []
     if parts.get("unemployment_band") and band:
         reasons.append(("why_band", {"count": parts["unemployment_band"], "band": band}))
+    if parts.get("cycle_phase") and phase:
+        # The market state the phase belongs to (tight or slack) is what the mechanism depends on.
+        ancestors = concept_index().ancestors(Scheme.CYCLE_PHASE, phase)
+        reasons.append(("why_cycle", {"count": parts["cycle_phase"], "phase": phase,
+                                      "market": ancestors[-1] if ancestors else phase}))
     if parts.get("target_group"):
         reasons.append(("why_groups", {"count": parts["target_group"], "groups": list(query.target_groups)}))
     if parts.get("region") or parts.get("country"):
@@ -201,13 +232,23 @@ def _why(items: list[Evidence], signals: list[float], query: WizardQuery, band: 
     else:
         reasons.append(("why_no_direction", {}))
     reasons.append(("why_sources", {"sources": sources, "countries": len(countries)}))
-    if contested:
+    contesting = sorted({(source or {}).get("citation") or key for item in items
+                         for key, source in item.contested_by})
+    if contesting:
+        reasons.append(("why_contested_study", {"studies": contesting}))
+    elif contested:
         reasons.append(("why_contested", {}))
     return reasons
 
 
-def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") -> WizardAnswer:
-    """Programme types and mechanisms for the context, best backed first, each with its evidence."""
+def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en",
+              country_phase: CyclePhaseContext | None = None) -> WizardAnswer:
+    """Programme types and mechanisms for the context, best backed first, each with its evidence.
+
+    `country_phase` is the business-cycle phase the platform read for the region's country; the
+    query's own `cycle_phase` overrides it. With a phase, every recommendation also says where it
+    would rank without it, so that a reader sees what the phase changes.
+    """
     _check(query)
     band_source = "user" if query.unemployment_band else "none"
     band, rate = query.unemployment_band, None
@@ -217,9 +258,27 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") ->
             band, band_source = regional, "region"
     if not (query.target_groups or query.region or band or query.skill_level):
         raise QueryError("Describe the context: a region, an unemployment level, target groups or a skill level.")
+    phase, phase_source = query.cycle_phase, "user" if query.cycle_phase else "none"
+    if phase is None and country_phase is not None:
+        phase, phase_source = country_phase.phase, "country"
+    mechanisms, programme_types, matched = _ranked(store, query, band, phase, language)
+    if phase:
+        without = _ranked(store, query, band, None, language)
+        for found, before in ((mechanisms, without[0]), (programme_types, without[1])):
+            ranks = {r.code: n for n, r in enumerate(before, start=1)}
+            for recommendation in found:
+                recommendation.rank_without_phase = ranks.get(recommendation.code)
+    return WizardAnswer(query=query, unemployment_band=band, band_source=band_source, region_rate=rate,
+                        mechanisms=mechanisms, programme_types=programme_types, matched=matched,
+                        cycle_phase=phase, phase_source=phase_source,
+                        phase_context=country_phase if phase_source == "country" else None)
+
+
+def _ranked(store: GraphStore, query: WizardQuery, band: str | None, phase: str | None,
+            language: str) -> tuple[list[Recommendation], list[Recommendation], int]:
     everything = configurations_matching_context(store, ContextQuery(
         target_groups=tuple(query.target_groups), region=query.region, unemployment_band=band,
-        skill_level=query.skill_level, validated_only=False, limit=EVIDENCE_LIMIT))
+        skill_level=query.skill_level, cycle_phase=phase, validated_only=False, limit=EVIDENCE_LIMIT))
     # Only validated configurations are evidence; drafts only tell how much is still unchecked.
     drafts = Counter()
     for match in everything:
@@ -230,6 +289,10 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") ->
     known: dict[str, dict[str, Any]] = {}
     for start in range(0, len(validated), DETAILS_BATCH):
         known |= store.configuration_details([m.configuration for m in validated[start:start + DETAILS_BATCH]])
+    # The findings that contradict some of these, read too so that the answer can cite them.
+    contesting = sorted({k for d in known.values() for k in d.get("contested_by", ())} - set(known))
+    if contesting:
+        known |= store.configuration_details(contesting)
     items = []
     for match in validated:
         details = known.get(match.configuration)
@@ -240,7 +303,8 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") ->
             configuration=match.configuration, matched=match.matched, programme_type=match.programme_type,
             mechanism=match.mechanism, outcomes=details["outcomes"], signal=_signal(details["outcomes"], query),
             source=source, design=(source or {}).get("design"), countries=details["regions"],
-            practice=details["practice"], conditions=details["conditions"], spans=details["spans"]))
+            practice=details["practice"], conditions=details["conditions"], spans=details["spans"],
+            contested_by=[(key, known[key]["source"]) for key in details.get("contested_by", ()) if key in known]))
     by_mechanism: dict[str, list[Evidence]] = defaultdict(list)
     by_programme: dict[str, list[Evidence]] = defaultdict(list)
     for item in items:
@@ -248,13 +312,11 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en") ->
         by_programme[item.programme_type].append(item)
 
     def ranked(scheme: Scheme, groups: dict[str, list[Evidence]]) -> list[Recommendation]:
-        found = [_recommendation(scheme, code, group, query, band, language, drafts[(scheme, code)])
+        found = [_recommendation(scheme, code, group, query, band, phase, language, drafts[(scheme, code)])
                  for code, group in groups.items()]
         return sorted(found, key=lambda r: (-r.score, -r.sources, r.code))
 
-    return WizardAnswer(query=query, unemployment_band=band, band_source=band_source, region_rate=rate,
-                        mechanisms=ranked(Scheme.MECHANISM, by_mechanism),
-                        programme_types=ranked(Scheme.PROGRAMME_TYPE, by_programme), matched=len(items))
+    return ranked(Scheme.MECHANISM, by_mechanism), ranked(Scheme.PROGRAMME_TYPE, by_programme), len(items)
 
 
 # -- intervention pathways -----------------------------------------------------------------------------

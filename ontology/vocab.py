@@ -41,6 +41,7 @@ class Scheme(StrEnum):
     CONDITION_TYPE = "condition-type"
     SKILL_LEVEL = "skill-level"
     UNEMPLOYMENT_BAND = "unemployment-band"
+    CYCLE_PHASE = "cycle-phase"
     STUDY_DESIGN = "study-design"
     MECHANISM = "mechanism"
     NUTS2021 = "nuts2021"
@@ -65,6 +66,7 @@ class NodeLabel(StrEnum):
     CONDITION_TYPE = "ConditionType"
     SKILL_LEVEL = "SkillLevel"
     UNEMPLOYMENT_BAND = "UnemploymentBand"
+    CYCLE_PHASE = "CyclePhase"
     STUDY_DESIGN = "StudyDesign"
     REGION = "Region"
 
@@ -80,6 +82,7 @@ class RelType(StrEnum):
     IN_REGION = "IN_REGION"                    # Configuration -> Region
     FOR_SKILL_LEVEL = "FOR_SKILL_LEVEL"        # Configuration -> SkillLevel
     IN_UNEMPLOYMENT_BAND = "IN_UNEMPLOYMENT_BAND"  # Configuration -> UnemploymentBand
+    IN_CYCLE_PHASE = "IN_CYCLE_PHASE"          # Configuration -> CyclePhase
     HAS_MECHANISM = "HAS_MECHANISM"            # Configuration -> Mechanism
     HAS_OUTCOME = "HAS_OUTCOME"                # Configuration -> Outcome
     MEASURED_AS = "MEASURED_AS"                # Outcome -> OutcomeMeasure
@@ -103,6 +106,7 @@ CONCEPT_LABELS: dict[Scheme, NodeLabel] = {
     Scheme.CONDITION_TYPE: NodeLabel.CONDITION_TYPE,
     Scheme.SKILL_LEVEL: NodeLabel.SKILL_LEVEL,
     Scheme.UNEMPLOYMENT_BAND: NodeLabel.UNEMPLOYMENT_BAND,
+    Scheme.CYCLE_PHASE: NodeLabel.CYCLE_PHASE,
     Scheme.STUDY_DESIGN: NodeLabel.STUDY_DESIGN,
     Scheme.NUTS2021: NodeLabel.REGION,
 }

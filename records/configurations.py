@@ -63,6 +63,7 @@ class ConfigurationDraft:
     region: str | None = None
     skill_level: str | None = None
     unemployment_band: str | None = None
+    cycle_phase: str | None = None
     context_note: str = ""
     mechanism_note: str = ""
     conditions: list[ConditionStatement] = field(default_factory=list)
@@ -72,6 +73,8 @@ class ConfigurationDraft:
     # Keys of the annotations (coded spans of the source) the configuration was built from; each
     # plays the role of its label.
     spans: list[str] = field(default_factory=list)
+    # Keys of configurations whose findings contradict this one's.
+    contested_by: list[str] = field(default_factory=list)
 
 
 def _check_concept(scheme: Scheme, code: str | None, what: str) -> None:
@@ -90,6 +93,8 @@ def _check_draft(session: Session, draft: ConfigurationDraft) -> None:
         _check_concept(Scheme.SKILL_LEVEL, draft.skill_level, "skill level")
     if draft.unemployment_band:
         _check_concept(Scheme.UNEMPLOYMENT_BAND, draft.unemployment_band, "unemployment band")
+    if draft.cycle_phase:
+        _check_concept(Scheme.CYCLE_PHASE, draft.cycle_phase, "business-cycle phase")
     if not draft.outcomes:
         raise ValidationError("A configuration needs at least one outcome.")
     for outcome in draft.outcomes:
@@ -186,6 +191,8 @@ def snapshot(configuration: Configuration, spans: list[dict] | None = None) -> d
         "region": configuration.region,
         "skill_level": configuration.skill_level,
         "unemployment_band": configuration.unemployment_band,
+        "cycle_phase": configuration.cycle_phase,
+        "contested_by": list(configuration.contested_by or []),
         "context_note": configuration.context_note,
         "mechanism": configuration.mechanism,
         "mechanism_note": configuration.mechanism_note,
@@ -208,9 +215,10 @@ def owned_node_keys(state: dict) -> dict[str, list[str]]:
 
 def _apply_draft(configuration: Configuration, draft: ConfigurationDraft) -> None:
     for name in ("practice_key", "source_key", "segment_key", "finding_id", "programme_type",
-                 "region", "skill_level", "unemployment_band", "context_note", "mechanism",
+                 "region", "skill_level", "unemployment_band", "cycle_phase", "context_note", "mechanism",
                  "mechanism_note"):
         setattr(configuration, name, getattr(draft, name))
+    configuration.contested_by = sorted(set(draft.contested_by))
     configuration.target_groups = sorted(set(draft.target_groups))
     configuration.countries = sorted(set(draft.countries))
     configuration.outcomes = [asdict(o) for o in draft.outcomes]

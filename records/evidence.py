@@ -16,7 +16,7 @@ from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 from records.configurations import ConfigurationDraft, Outcome
 
-__all__ = ["EVIDENCE_CURATOR", "evidence_configurations", "evidence_sources", "findings",
+__all__ = ["EVIDENCE_CURATOR", "cycle_findings", "evidence_configurations", "evidence_sources", "findings",
            "stated_unemployment_band", "study_key"]
 
 # Who validated the default evidence base: each finding was checked against its source.
@@ -42,6 +42,13 @@ def _read(name: str) -> list[dict[str, str]]:
 
 def findings() -> list[dict[str, str]]:
     return _read("almp_findings.csv")
+
+
+def cycle_findings() -> dict[str, dict[str, str]]:
+    """The findings that state the business-cycle phase they hold in, and the pairs that contradict
+    each other (`cycle_findings.csv`: curated by hand, since the phase of a study's context is read,
+    not matched by a pattern)."""
+    return {row["finding_id"]: row for row in _read("cycle_findings.csv")}
 
 
 def study_key(row: dict[str, str]) -> str:
@@ -73,6 +80,7 @@ def evidence_configurations(practice_keys: dict[tuple[str, str], str]) -> Iterat
     """(key, draft) per finding; `practice_keys` maps (programme name, countries) to a practice."""
     index = concept_index()
     mechanisms = {row["finding_id"]: row["mechanism"] for row in _read("finding_mechanisms.csv")}
+    cycles = cycle_findings()
     for row in findings():
         codes = [c for c in row["countries"].split(";") if c and c != "multi"]
         countries = [c for c in codes if index.has(Scheme.NUTS2021, c)]
@@ -95,5 +103,8 @@ def evidence_configurations(practice_keys: dict[tuple[str, str], str]) -> Iterat
             context_note=context,
             practice_key=practice_keys.get((row["programme_name"], row["countries"])),
             finding_id=row["id"],
+            cycle_phase=cycles[row["id"]]["cycle_phase"] if row["id"] in cycles else None,
+            contested_by=[f"finding-{other.lower()}" for other in
+                          cycles.get(row["id"], {}).get("contested_by", "").split(";") if other],
         )
         yield f"finding-{row['id'].lower()}", draft

@@ -50,6 +50,8 @@ class Configuration(Base):
     region: Mapped[str | None] = mapped_column(String(16), nullable=True)
     skill_level: Mapped[str | None] = mapped_column(String(16), nullable=True)
     unemployment_band: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # A code of the cycle-phase scheme: the phase of the business cycle the finding holds in.
+    cycle_phase: Mapped[str | None] = mapped_column(String(16), nullable=True)
     context_note: Mapped[str] = mapped_column(Text, default="")
 
     mechanism: Mapped[str] = mapped_column(String(64))
@@ -58,6 +60,8 @@ class Configuration(Base):
     outcomes: Mapped[list] = mapped_column(JSONDocument, default=list)
     # [{"kind": "enabling" | "hindering", "type": condition-type code, "note"}]
     conditions: Mapped[list] = mapped_column(JSONDocument, default=list)
+    # Keys of configurations whose findings contradict this one's (the Wizard flags them contested).
+    contested_by: Mapped[list | None] = mapped_column(JSONDocument, nullable=True, default=list)
 
     status: Mapped[str] = mapped_column(String(16), default="draft")
     validated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
