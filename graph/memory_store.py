@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import heapq
 import threading
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
 
+from graph.context_index import CONTEXT_RELATIONSHIPS
 from graph.errors import BrokenReference
 from graph.store import (
     NO_CHECKPOINT,
@@ -39,6 +41,7 @@ class MemoryStore(GraphStore):
     def __init__(self) -> None:
         self._graph = nx.MultiDiGraph()
         self._checkpoint: Checkpoint = NO_CHECKPOINT
+        self._epoch, self._generation = uuid.uuid4().hex, 0
         # Web servers answer from several threads; changes must not interleave with reads.
         self._lock = threading.RLock()
 
@@ -51,6 +54,7 @@ class MemoryStore(GraphStore):
             self._check_references(changes)
             for change in changes:
                 self._apply_one(change)
+            self._generation += 1
             if checkpoint is not None:
                 self._checkpoint = max(self._checkpoint, tuple(checkpoint))
 
@@ -94,6 +98,7 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._graph.clear()
             self._checkpoint = NO_CHECKPOINT
+            self._epoch, self._generation = uuid.uuid4().hex, 0
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -201,6 +206,27 @@ class MemoryStore(GraphStore):
     def _targets(self, start: NodeRef, rel: RelType) -> list[NodeRef]:
         # The adjacency dict itself, as in _linked_configurations.
         return [end for end, keys in self._graph._succ[start].items() if rel in keys]
+
+    def generation(self) -> tuple[str | None, int]:
+        with self._lock:
+            return self._epoch, self._generation
+
+    def configuration_contexts(self) -> dict[str, Any]:
+        wanted = {str(rel) for rel in CONTEXT_RELATIONSHIPS}
+        configurations, links = [], {}
+        with self._lock:
+            nodes, successors = self._graph._node, self._graph._succ
+            for ref, data in nodes.items():
+                if ref.label != NodeLabel.CONFIGURATION:
+                    continue
+                properties = data["properties"]
+                configurations.append((ref.key, properties.get("programme_type"), properties.get("mechanism"),
+                                       properties.get("status")))
+                for end, keys in successors[ref].items():
+                    for rel in keys:
+                        if str(rel) in wanted:
+                            links.setdefault((str(rel), end.key), []).append(ref.key)
+        return {"configurations": configurations, "links": links}
 
     def configuration_details(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}

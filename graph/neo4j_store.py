@@ -60,6 +60,23 @@ SET c.last_transaction_id = CASE WHEN ahead THEN c.last_transaction_id ELSE $tra
 """
 GET_CHECKPOINT = (f"MATCH (c:{CHECKPOINT_LABEL} {{name: 'outbox'}}) "
                   "RETURN coalesce(c.last_transaction_id, 0) AS transaction, coalesce(c.last_event_id, 0) AS id")
+# Every write moves the generation; a cleared graph starts a new epoch. Caches of the graph compare both.
+BUMP_GENERATION = f"""
+MERGE (c:{CHECKPOINT_LABEL} {{name: 'outbox'}})
+ON CREATE SET c.epoch = randomUUID()
+SET c.epoch = coalesce(c.epoch, randomUUID()), c.generation = coalesce(c.generation, 0) + 1
+"""
+GET_GENERATION = f"MATCH (c:{CHECKPOINT_LABEL} {{name: 'outbox'}}) RETURN c.epoch AS epoch, c.generation AS generation"
+# In bulk: a few long lists decode many times faster than a record per configuration.
+CONFIGURATIONS_IN_BULK = """
+MATCH (c:Configuration)
+RETURN collect(c.key) AS keys, collect(c.programme_type) AS programme_types, collect(c.mechanism) AS mechanisms,
+       collect(c.status) AS statuses
+"""
+CONTEXT_LINKS = """
+MATCH (c:Configuration)-[r:FOR_TARGET_GROUP|IN_REGION|IN_UNEMPLOYMENT_BAND|FOR_SKILL_LEVEL|IN_CYCLE_PHASE]->(n)
+RETURN type(r) AS rel, n.key AS code, collect(c.key) AS keys
+"""
 GET_NODE = "MATCH (n:{label} {{key: $key}}) RETURN properties(n) AS props"
 GET_NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.key"
 GET_RELATIONSHIPS = """
@@ -227,6 +244,28 @@ class Neo4jStore(GraphStore):
         rows = self._run(GET_CHECKPOINT, read=True)
         return (int(rows[0]["transaction"]), int(rows[0]["id"])) if rows else NO_CHECKPOINT
 
+    def generation(self) -> tuple[str | None, int]:
+        rows = self._run(GET_GENERATION, read=True)
+        return (rows[0]["epoch"], int(rows[0]["generation"] or 0)) if rows else (None, 0)
+
+    def configuration_contexts(self) -> dict[str, Any]:
+        # Both reads in one transaction, so that they see the same graph.
+        def read(tx):
+            bulk = tx.run(CONFIGURATIONS_IN_BULK).single()
+            links = {(row["rel"], row["code"]): row["keys"] for row in tx.run(CONTEXT_LINKS)}
+            return bulk, links
+
+        try:
+            with self._driver.session(database=self._database) as session:
+                bulk, links = session.execute_read(read)
+        except (ServiceUnavailable, SessionExpired, AuthError) as error:
+            raise GraphUnavailable(f"Neo4j is unreachable: {error}") from error
+        except Neo4jError as error:
+            raise GraphError(f"Neo4j refused the query: {error.message}") from error
+        configurations = list(zip(bulk["keys"], bulk["programme_types"], bulk["mechanisms"], bulk["statuses"],
+                                  strict=True))
+        return {"configurations": configurations, "links": links}
+
     def node(self, label: NodeLabel, key: str) -> dict[str, Any] | None:
         rows = self._run(GET_NODE.format(label=NodeLabel(label)), read=True, key=key)
         return rows[0]["props"] if rows else None
@@ -355,6 +394,7 @@ def _write_batches(tx, batches: list[list[GraphChange]], checkpoint: Checkpoint 
                     f"{first.type} refers to {missing.label} {missing.key!r}, which does not exist.")
     if checkpoint is not None:
         tx.run(SET_CHECKPOINT, transaction=checkpoint[0], id=checkpoint[1]).consume()
+    tx.run(BUMP_GENERATION).consume()
 
 
 def _first_missing_endpoint(tx, batch: list[MergeRelationship]) -> NodeRef:

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.context_index import context_index_of
 from graph.store import GraphStore, NodeRef, Subgraph
 from ontology.concepts import UnknownConcept, concept_index
 from ontology.vocab import NodeLabel, RelType, Scheme
@@ -130,7 +131,7 @@ def configurations_matching_context(store: GraphStore, query: ContextQuery) -> l
     if query.cycle_phase:
         cycle_codes = _codes_within(Scheme.CYCLE_PHASE, query.cycle_phase) | set(
             index.ancestors(Scheme.CYCLE_PHASE, query.cycle_phase))
-    rows = store.configurations_in_context(
+    rows = context_index_of(store).in_context(
         target_groups=sorted(query.target_groups), region_codes=sorted(same_place),
         country_codes=sorted(same_country), unemployment_band=query.unemployment_band,
         skill_codes=sorted(skill_codes), validated_only=query.validated_only, limit=query.limit,

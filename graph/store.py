@@ -181,6 +181,18 @@ class GraphStore(abc.ABC):
         number of parts matched (`country` not counted beside `region`), then key; at most `limit`."""
 
     @abc.abstractmethod
+    def configuration_contexts(self) -> dict[str, Any]:
+        """Every configuration and the context concepts it links to, in bulk:
+        `{"configurations": [(key, programme_type, mechanism, status)], "links": {(relationship type,
+        concept key): [configuration keys]}}` over graph.context_index.CONTEXT_RELATIONSHIPS. Bulk
+        rather than a row per configuration, because a graph may hold a hundred thousand."""
+
+    @abc.abstractmethod
+    def generation(self) -> tuple[str | None, int]:
+        """A value that changes whenever the graph does (every apply, every clear): caches of the
+        graph compare it to know they are current."""
+
+    @abc.abstractmethod
     def configuration_facts(self, mechanism: str) -> list[dict[str, Any]]:
         """Every configuration with this mechanism: `{key, status, source, regions, outcomes}`, with
         `source` the Source node's properties (through its segment if any) or None. Any order."""

@@ -232,8 +232,9 @@ def _why(items: list[Evidence], signals: list[float], query: WizardQuery, band: 
     else:
         reasons.append(("why_no_direction", {}))
     reasons.append(("why_sources", {"sources": sources, "countries": len(countries)}))
-    contesting = sorted({(source or {}).get("citation") or key for item in items
-                         for key, source in item.contested_by})
+    # Both sides of each disagreement: the finding here and the one that contradicts it.
+    contesting = sorted({(source or {}).get("citation") or key for item in items if item.contested_by
+                         for key, source in [(item.configuration, item.source), *item.contested_by]})
     if contesting:
         reasons.append(("why_contested_study", {"studies": contesting}))
     elif contested:

@@ -33,12 +33,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.errors import bp as errors_bp
     from webapp.explore import bp as explore_bp
     from webapp.health import bp as health_bp
+    from webapp.labour import bp as labour_bp
     from webapp.results import bp as results_bp
     from webapp.sessions import bp as sessions_bp
     from webapp.survey import bp as survey_bp
     from webapp.wizard import bp as wizard_bp
     for blueprint in (errors_bp, auth_bp, dashboard_bp, admin_bp, api_bp, health_bp, survey_bp, results_bp,
-                      sessions_bp, explore_bp, wizard_bp):
+                      sessions_bp, explore_bp, wizard_bp, labour_bp):
         app.register_blueprint(blueprint)
 
     app.add_template_filter(media_time)

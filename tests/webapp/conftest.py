@@ -1,8 +1,12 @@
-"""Fixtures for the web app's survey tests: the small two-language survey installed and open."""
+"""Fixtures for the web app's tests: the small two-language survey installed and open, and the
+API's OpenAPI document to validate answers against."""
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
+from openapi_core import OpenAPI
 
 SMALL = (Path(__file__).parents[1] / "survey_forms" / "small_survey.yaml").read_text("utf-8")
 KEY = "small-v1"
@@ -16,3 +20,13 @@ def survey_app(app):
         install_definition(db_session(), SMALL)
         db_session().commit()
     return app
+
+
+@pytest.fixture(scope="module")
+def document() -> dict:
+    return yaml.safe_load(resources.files("webapp.api").joinpath("openapi.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def spec(document) -> OpenAPI:
+    return OpenAPI.from_dict(document)

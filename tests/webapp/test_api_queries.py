@@ -7,10 +7,8 @@ from __future__ import annotations
 import io
 import json
 import re
-from importlib import resources
 
 import pytest
-import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_spec_validator import validate
@@ -30,16 +28,6 @@ from webapp.wizard import routes as wizard_routes
 
 CONFIGURATION = "finding-eu085"
 NEIGHBOURHOOD = f"/api/nodes/Configuration/{CONFIGURATION}/neighbourhood"
-
-
-@pytest.fixture(scope="module")
-def document() -> dict:
-    return yaml.safe_load(resources.files("webapp.api").joinpath("openapi.yaml").read_text("utf-8"))
-
-
-@pytest.fixture(scope="module")
-def spec(document) -> OpenAPI:
-    return OpenAPI.from_dict(document)
 
 
 @pytest.fixture(scope="module")

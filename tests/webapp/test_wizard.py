@@ -3,6 +3,7 @@ and a clear 400 (never a 500) for anything it cannot answer."""
 
 import pytest
 
+from labour.defaults import load_default_figures
 from records.demo import load_demo_content
 
 
@@ -12,6 +13,43 @@ def evidence_app(app):
         from webapp.database import session_factory
         load_demo_content(session_factory())
     return app
+
+
+@pytest.fixture
+def labour_app(evidence_app):
+    with evidence_app.app_context():
+        from webapp.database import session_factory
+        load_default_figures(session_factory())
+    return evidence_app
+
+
+def test_the_phase_comes_from_the_countrys_figures_and_the_user_may_override_it(labour_app, client):
+    query = "region=DE21&group=all_unemployed&horizon=medium"
+    derived = client.get(f"/wizard/answer.json?{query}").get_json()
+    # Germany's latest quarter with figures (2021-Q4) is an expansion, read from tightness.
+    assert (derived["cycle_phase"], derived["phase_source"]) == ("expansion", "country")
+    assert derived["phase_context"]["period"] == "2021-Q4" and derived["phase_context"]["indicator"] == "tightness"
+    page = client.get(f"/wizard/?{query}&lang=de").get_data(as_text=True)
+    assert "Konjunkturphase: Expansion" in page and 'href="/labour/DE?lang=de"' in page
+    assert "Aus den Arbeitsmarktdaten für Deutschland, 2021-Q4" in page
+    chosen = client.get(f"/wizard/answer.json?{query}&phase=slowdown").get_json()
+    assert (chosen["cycle_phase"], chosen["phase_source"], chosen["phase_context"]) == ("slowdown", "user", None)
+    order = lambda answer: [r["code"] for r in answer["mechanisms"]]  # noqa: E731
+    assert order(chosen) != order(derived)
+    page = client.get(f"/wizard/?{query}&phase=slowdown").get_data(as_text=True)
+    assert "You chose this phase yourself." in page
+    assert "the search time given up during a long course costs less" in page
+    assert "with the phase (ranked" in page
+    # Spain's figures give no vacancies: its phase is read from unemployment.
+    spain = client.get("/wizard/answer.json?region=ES61&group=youth_neet").get_json()
+    assert spain["phase_source"] == "country" and spain["phase_context"]["indicator"] == "unemployment_rate"
+
+
+def test_without_figures_for_the_country_no_phase_is_invented(evidence_app, client):
+    answer = client.get("/wizard/answer.json?region=DE21&group=all_unemployed").get_json()
+    assert (answer["cycle_phase"], answer["phase_source"]) == (None, "none")
+    assert "holds no labour-market figures for this country" in client.get(
+        "/wizard/?region=DE21&group=all_unemployed").get_data(as_text=True)
 
 
 def test_the_wizard_is_open_to_everyone_in_five_languages(evidence_app, client):
@@ -47,6 +85,7 @@ def test_results_are_in_the_page_and_the_same_in_json(evidence_app, client):
     ("region=ES61&horizon=forever", "Unknown horizon"),
     ("band=extreme", "Unknown unemployment band"),
     ("skill=9", "Unknown skill level"),
+    ("region=ES61&phase=boom", "Unknown business-cycle phase"),
     ("&".join(["group=women"] * 3 + [f"group=g{n}" for n in range(11)]), "at most ten"),
     ("objective=employment", "Describe the context"),
 ])

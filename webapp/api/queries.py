@@ -42,7 +42,7 @@ MAX_LIMIT = 1000
 DEFAULT_LIMIT = 200
 MAX_DEPTH = 3
 # Parameters that take one value: a second one is refused rather than silently dropped.
-WIZARD_SINGLE = ("region", "band", "skill", "objective", "horizon", "lang")
+WIZARD_SINGLE = ("region", "band", "skill", "phase", "objective", "horizon", "lang")
 CONTEXT_SINGLE = ("region", "band", "skill", "limit")
 LABELS = frozenset(NodeLabel)
 

@@ -12,8 +12,18 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 
 from graph.errors import GraphError
-from graph.queries import QueryError
-from graph.wizard import DISTANCES, HORIZONS, OBJECTIVES, WizardAnswer, WizardQuery, pathway, recommend
+from graph.queries import QueryError, country_of
+from graph.wizard import (
+    DISTANCES,
+    HORIZONS,
+    OBJECTIVES,
+    CyclePhaseContext,
+    WizardAnswer,
+    WizardQuery,
+    pathway,
+    recommend,
+)
+from labour.picture import latest_phase
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 from records.designs import delete_design, designs_of, save_design
@@ -62,7 +72,7 @@ def _query_from_args() -> tuple[WizardQuery | None, str | None]:
     return WizardQuery(region=args.get("region") or None, unemployment_band=args.get("band") or None,
                        target_groups=groups, skill_level=args.get("skill") or None,
                        objective=args.get("objective") or "employment",
-                       horizon=args.get("horizon") or "short"), None
+                       horizon=args.get("horizon") or "short", cycle_phase=args.get("phase") or None), None
 
 
 def _why_text(reason: str, values: dict, language: str) -> str:
@@ -73,7 +83,29 @@ def _why_text(reason: str, values: dict, language: str) -> str:
         values["band"] = index.get(Scheme.UNEMPLOYMENT_BAND, values["band"]).label(language).lower()
     if "groups" in values:
         values["groups"] = ", ".join(index.get(Scheme.TARGET_GROUP, code).label(language) for code in values["groups"])
+    if "phase" in values:
+        values["phase"] = index.label_of(Scheme.CYCLE_PHASE, values["phase"], language).lower()
+    if "market" in values:
+        values["mechanism"] = text(f"cycle_mechanism_{values.pop('market')}", language)
+    if "studies" in values:
+        values["studies"] = "; ".join(values["studies"])
     return text(reason, language, **values)
+
+
+# The four phases a user may choose; the two market states are for findings, not for questions.
+PHASES = ("expansion", "downturn", "slowdown", "recovery")
+
+
+def _country_phase(query: WizardQuery) -> CyclePhaseContext | None:
+    """The phase of the region's country in its latest quarter with figures, when the platform holds them."""
+    if not query.region:
+        return None
+    country = country_of(query.region)
+    stored = latest_phase(db_session(), country)
+    if stored is None:
+        return None
+    return CyclePhaseContext(country=country, phase=stored.phase, period=stored.period,
+                             indicator=stored.indicator, reading=stored.inputs.get("reading", ""))
 
 
 def _language_url(code: str) -> str:
@@ -88,7 +120,7 @@ PRIVATE_SPAN_FIELDS = ("speaker", "coder", "annotation_key")
 
 
 def _answer(query: WizardQuery, language: str) -> WizardAnswer:
-    answer = recommend(synced_graph(), query, language=language)
+    answer = recommend(synced_graph(), query, language=language, country_phase=_country_phase(query))
     if not current_user.is_authenticated:
         for group in (answer.mechanisms, answer.programme_types):
             for recommendation in group:
@@ -121,6 +153,7 @@ def index():
         languages=LANGUAGES, query=query or WizardQuery(), answer=answer, problem=problem,
         regions=region_choices(language), bands=_concepts(Scheme.UNEMPLOYMENT_BAND, language),
         groups=_concepts(Scheme.TARGET_GROUP, language), skills=_concepts(Scheme.SKILL_LEVEL, language),
+        phases=[(code, index_.label_of(Scheme.CYCLE_PHASE, code, language)) for code in PHASES],
         objectives=list(OBJECTIVES), horizons=list(HORIZONS), lang_url=_language_url, distances=list(DISTANCES),
         distance=distance, route=route,
         saved=designs_of(db_session(), current_user.username) if current_user.is_authenticated else [],
