@@ -4,7 +4,7 @@ A synthetic Eurostat TSV of about one million observations (the layout of `une_r
 3 age groups, 2 units, 3 sexes, 3 adjustments, 639 months, a few flags and missing values) is
 imported into the records (SQLite, or PostgreSQL with --database-url, which is emptied), then read
 by pandas alone. Also times the indicators (tightness, Beveridge path, cycle phases) for every
-country and quarter of the shipped figures.
+place and quarter of the shipped figures.
 
     .venv/bin/python benchmarks/labour_import.py [--database-url postgresql+psycopg://...]
 """
@@ -24,7 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from labour.defaults import load_default_figures  # noqa: E402
 from labour.importer import import_file  # noqa: E402
+from labour.observations import places  # noqa: E402
+from labour.picture import picture  # noqa: E402
 from records.db import make_engine, make_session_factory, transaction  # noqa: E402
 from records.migrate import upgrade  # noqa: E402
 
@@ -96,7 +99,21 @@ def main() -> None:
             again = import_file(session, path.name, data, actor="benchmark")
         repeat_seconds = time.perf_counter() - started
         assert again.already_imported
+
+        # The indicators of every place of the shipped figures: tightness, Beveridge path and moves,
+        # and cycle phases (seasonal adjustment where needed, HP trend), as a page computes them.
         engine.dispose()
+        shipped = make_engine(f"sqlite:///{Path(folder) / 'shipped.db'}")
+        upgrade(shipped)
+        factory = make_session_factory(shipped)
+        load_default_figures(factory)
+        with factory() as session:
+            every_place = places(session)
+            started = time.perf_counter()
+            pictures = [picture(session, geo) for geo in every_place]
+            indicator_seconds = time.perf_counter() - started
+        quarters = sum(len(p.phases) for p in pictures)
+        shipped.dispose()
 
     print(f"synthetic une_rt_m TSV: {observations:,} observations, {size:.0f} MB, "
           f"{'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}")
@@ -106,6 +123,8 @@ def main() -> None:
     print(f"the same file again (recognised) | {repeat_seconds:.2f} | -")
     print(f"ratio import/pandas throughput: {pandas_seconds / import_seconds:.3f}")
     print(f"imported {report.observations:,}: {report.missing:,} missing, {report.flagged:,} flagged")
+    print(f"indicators and phases of the shipped figures: {len(pictures)} places, {quarters} phased quarters, "
+          f"{indicator_seconds:.2f} s ({indicator_seconds / len(pictures) * 1000:.0f} ms a place)")
 
 
 if __name__ == "__main__":
