@@ -14,6 +14,7 @@ construction; `GraphStore.configurations_in_context` stays the reference it is t
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import weakref
@@ -106,6 +107,12 @@ def context_index_of(store: GraphStore) -> ContextIndex:
         if index is None or index.generation != generation:
             index, _ = build(store)
             _indexes[store] = index
+            # The index, and everything loaded before it (schemes, templates, the app), lives as long
+            # as the process. Moved out of the collector's reach, it is not walked again by every
+            # full collection the questions' short-lived objects set off: at 100,000 configurations
+            # those walks were the slowest questions' extra 100 ms. Reference counting still frees
+            # an index that a newer one replaces.
+            gc.freeze()
     return index
 
 
