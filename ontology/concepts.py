@@ -47,6 +47,9 @@ class Concept:
     broader: tuple[str, ...] = ()
     # Concepts of other schemes this one maps to, as (scheme, code).
     broad_match: tuple[tuple[Scheme, str], ...] = ()
+    # URIs of the same concept elsewhere (skos:exactMatch): for NUTS the EU's region URI, for ISCO-08
+    # ESCO's ISCO URI.
+    exact_match: tuple[str, ...] = ()
     facts: dict[str, object] = field(default_factory=dict)
 
     def label(self, lang: str = "en") -> str:
@@ -92,6 +95,7 @@ class ConceptIndex:
                                if (place := _split_uri(b)) and place[0] == scheme))
         broad_match = tuple(sorted(place for b in graph.objects(uri, SKOS.broadMatch)
                                    if (place := _split_uri(b))))
+        exact_match = tuple(sorted(str(match) for match in graph.objects(uri, SKOS.exactMatch)))
         facts = {}
         for name, predicate in _FACTS.items():
             value = graph.value(uri, predicate)
@@ -99,7 +103,8 @@ class ConceptIndex:
                 facts[name] = value.toPython()
         return Concept(scheme=scheme, code=code, uri=str(uri), labels=labels,
                        alt_labels={lang: tuple(sorted(v)) for lang, v in alt.items()},
-                       definition=definition, broader=broader, broad_match=broad_match, facts=facts)
+                       definition=definition, broader=broader, broad_match=broad_match,
+                       exact_match=exact_match, facts=facts)
 
     def concepts(self, scheme: Scheme) -> list[Concept]:
         return sorted(self._concepts[scheme].values(), key=lambda c: c.code)

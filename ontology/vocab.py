@@ -45,6 +45,9 @@ class Scheme(StrEnum):
     STUDY_DESIGN = "study-design"
     MECHANISM = "mechanism"
     NUTS2021 = "nuts2021"
+    # Occupations, by which shortage lists name what is short. A vocabulary for titles only: it
+    # has no graph label in CONCEPT_LABELS, so its 619 groups never become graph nodes.
+    ISCO08 = "isco-08"
 
 
 class NodeLabel(StrEnum):
@@ -96,7 +99,8 @@ class RelType(StrEnum):
     HAS_UNEMPLOYMENT_BAND = "HAS_UNEMPLOYMENT_BAND"  # Region -> UnemploymentBand, with its figure
 
 
-# Which graph label holds the concepts of which scheme.
+# Which graph label holds the concepts of which scheme. The schemes left out (OECD programmes,
+# horizons, outcome directions, ISCO-08) are read for labels only and are not graph nodes.
 CONCEPT_LABELS: dict[Scheme, NodeLabel] = {
     Scheme.PROGRAMME_TYPE: NodeLabel.PROGRAMME_TYPE,
     Scheme.LMP_CATEGORY: NodeLabel.LMP_CATEGORY,

@@ -1,23 +1,37 @@
 """The shipped vocabulary: every scheme complete in five languages, aligned with the data it types."""
 
 import csv
+import importlib.util
+from collections import Counter
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
+from labour.shortages import isco_uri
 from ontology.concepts import LANGUAGES, UnknownConcept, concept_index
 from ontology.regions import band_for_rate, regional_rates
 from ontology.vocab import ALMPO, CONCEPT_LABELS, NodeLabel, Scheme
 
 CONCEPT_NODE_LABELS = set(CONCEPT_LABELS.values())
+ISCO_BUILDER = Path(__file__).resolve().parents[2] / "tools" / "build_isco_scheme.py"
+
+
+def described_concepts(scheme: Scheme):
+    """The concepts a scheme labels in every language and defines. ISCO-08 does so for its major
+    and sub-major groups; its minor and unit groups have the ILO's English title only."""
+    concepts = concept_index().concepts(scheme)
+    if scheme is Scheme.ISCO08:
+        return [concept for concept in concepts if len(concept.code) <= 2]
+    return concepts
 
 
 @pytest.mark.parametrize("scheme", [s for s in Scheme if s is not Scheme.NUTS2021])
 def test_every_concept_is_labelled_in_five_languages(scheme):
-    concepts = concept_index().concepts(scheme)
+    concepts = described_concepts(scheme)
     assert concepts, f"the {scheme} scheme is empty"
     for concept in concepts:
         assert set(LANGUAGES) <= set(concept.labels), f"{scheme}/{concept.code} lacks a language"
@@ -27,8 +41,9 @@ def test_every_concept_is_labelled_in_five_languages(scheme):
 
 
 def test_translations_are_real_not_copies_of_english():
-    for scheme in (Scheme.TARGET_GROUP, Scheme.MECHANISM, Scheme.PROGRAMME_TYPE, Scheme.OUTCOME_MEASURE):
-        for concept in concept_index().concepts(scheme):
+    for scheme in (Scheme.TARGET_GROUP, Scheme.MECHANISM, Scheme.PROGRAMME_TYPE, Scheme.OUTCOME_MEASURE,
+                   Scheme.ISCO08):
+        for concept in described_concepts(scheme):
             others = {concept.labels[lang] for lang in ("de", "fr", "es", "it")}
             assert concept.labels["en"] not in others or concept.code == "other", concept.code
 
@@ -97,3 +112,51 @@ def test_regions_are_aligned_with_eurostat_nuts_uris():
     index = concept_index()
     bavaria = URIRef(index.get(Scheme.NUTS2021, "DE21").uri)
     assert URIRef("http://data.europa.eu/nuts/code/DE21") in set(index.graph.objects(bavaria, SKOS.exactMatch))
+
+
+def test_isco_has_the_groups_of_each_level():
+    groups = concept_index().concepts(Scheme.ISCO08)
+    assert Counter(len(group.code) for group in groups) == {1: 10, 2: 43, 3: 130, 4: 436}
+    assert all(group.code.isdigit() for group in groups)
+
+
+def test_every_isco_group_below_the_top_is_narrower_than_its_parent():
+    index = concept_index()
+    for group in index.concepts(Scheme.ISCO08):
+        expected = () if len(group.code) == 1 else (group.code[:-1],)
+        assert group.broader == expected, group.code
+    assert index.ancestors(Scheme.ISCO08, "2512") == ["251", "25", "2"]
+    assert index.ancestors(Scheme.ISCO08, "0110") == ["011", "01", "0"]
+
+
+def test_isco_groups_are_aligned_with_esco():
+    index = concept_index()
+    developers = index.get(Scheme.ISCO08, "2512")
+    assert developers.label("en") == "Software developers"
+    assert developers.exact_match == ("http://data.europa.eu/esco/isco/C2512",)
+    # The same URI the shortage pages link to, for every group.
+    assert all(group.exact_match == (isco_uri(group.code),) for group in index.concepts(Scheme.ISCO08))
+
+
+def test_isco_titles_in_german_and_the_english_fallback():
+    index = concept_index()
+    assert index.label_of(Scheme.ISCO08, "2", "de") == "Akademische Berufe"
+    assert index.label_of(Scheme.ISCO08, "52", "de") == "Verkaufskräfte"
+    developers = index.get(Scheme.ISCO08, "2512")
+    assert "de" not in developers.labels
+    assert developers.label("de") == "Software developers"
+
+
+def test_isco_is_a_vocabulary_not_graph_nodes():
+    # 619 occupation groups only name codes on pages; no query reaches them through the graph.
+    assert Scheme.ISCO08 not in CONCEPT_LABELS
+
+
+def test_the_isco_scheme_is_generated_from_the_table(tmp_path):
+    spec = importlib.util.spec_from_file_location("build_isco_scheme", ISCO_BUILDER)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    fresh = tmp_path / "isco-08.ttl"
+    assert builder.main(["--out", str(fresh)]) == 0
+    shipped = resources.files("ontology").joinpath("schemes", "isco-08.ttl").read_text("utf-8")
+    assert fresh.read_text("utf-8") == shipped, "run tools/build_isco_scheme.py after changing ontology/data/isco08.csv"
