@@ -7,17 +7,24 @@ The OECD reads its composite leading indicators (CLI) as a deviation from trend 
     slowdown   below trend and falling
     recovery   below trend and rising
 
-Here the cyclical indicator is a labour-market series (unemployment rate, vacancy rate or tightness).
-Per contiguous run of the series: the seasonal pattern is removed with STL when the series is not
-already seasonally adjusted, the trend is estimated with the Hodrick-Prescott filter, and the gap
-(adjusted minus trend, with its sign turned so that a positive gap is always a hotter market than
-trend) gives the level; the change of the gap from the previous period gives the direction.
+Here the cyclical indicator is a labour-market series (unemployment rate, vacancy rate or tightness),
+quarterly, monthly or annual. Per contiguous run of the series: the seasonal pattern is removed with
+STL when a quarterly or monthly series is not already seasonally adjusted, the trend is estimated with
+the Hodrick-Prescott filter, and the gap (adjusted minus trend, with its sign turned so that a positive
+gap is always a hotter market than trend) gives the level; the change of the gap from the previous
+period gives the direction.
+
+Annual series, such as the regional unemployment rate Eurostat publishes only per year (lfst_r_lfu3rt),
+are never seasonally adjusted: an annual figure averages over all the seasons of its year, so there is
+no seasonal pattern left to remove. Their HP lambda is 6.25 and their shortest run eight years (see
+HP_LAMBDAS and MINIMUM_RUNS).
 
 End-point problem: the HP filter is two-sided, so the trend at a period depends on the periods after
 it. At the end of a run there are none, the trend follows the last observations closely and the gap
-there is small and unreliable. The phases of the last few periods (roughly the last year) are
-therefore provisional and are revised when new data arrive; a page should say so next to the current
-phase. The first periods of a run have the same weakness.
+there is small and unreliable. The phases of the last few periods (roughly the last year of quarters
+or months, the last two years or so of annual figures) are therefore provisional and are revised when
+new data arrive; a page should say so next to the current phase. The first periods of a run have the
+same weakness.
 
 Every result carries its `PhaseMethod`, whose `version` is METHOD_VERSION, so a stored phase can be
 traced to the rules and parameters that produced it.
@@ -34,25 +41,37 @@ import numpy as np
 from statsmodels.tsa.filters.hp_filter import hpfilter
 from statsmodels.tsa.seasonal import STL
 
-from labour.series import MONTHLY, QUARTERLY, check_finite, contiguous_runs, period_index, series_frequency
+from labour.series import ANNUAL, MONTHLY, QUARTERLY, check_finite, contiguous_runs, period_index, series_frequency
 
 PHASES = ("expansion", "downturn", "slowdown", "recovery")
+# Annual series were added without changing any quarterly or monthly result (the same methods, phases
+# and explanations come out for them), so the version stayed "phase-1".
 METHOD_VERSION = "phase-1"
+FREQUENCIES = (ANNUAL, QUARTERLY, MONTHLY)
 
 # +1 when a higher value means a hotter (tighter) labour market, -1 when it means a colder one.
 INDICATOR_SIGNS = {"unemployment_rate": -1, "vacancy_rate": 1, "tightness": 1}
 
 ALREADY_ADJUSTED = "none: already adjusted"
+# The seasonal adjustment of every annual series. It is not ALREADY_ADJUSTED because nobody adjusted
+# the figures: a year's figure averages over its seasons, so there is nothing to adjust.
+ANNUAL_FIGURES = "none: annual figures"
+# Only quarters and months have seasons for STL to remove.
 SEASONAL_PERIODS = {QUARTERLY: 4, MONTHLY: 12}
 TREND_FILTER = "HP"
 # Ravn and Uhlig (2002): scale lambda with the fourth power of the observation frequency, 1600 for
-# quarters (Hodrick and Prescott's value) and 1600 * 3**4 = 129600 for months.
-HP_LAMBDAS = {QUARTERLY: 1600.0, MONTHLY: 129600.0}
-# Two years: shorter runs give neither a seasonal pattern STL can estimate nor a trend worth the name.
-MINIMUM_RUNS = {QUARTERLY: 8, MONTHLY: 24}
-# In the indicator's own unit per period. Rates are published to 0.1 percentage point, so a change of
-# the gap by at most 0.01 point is noise and keeps the previous direction; tightness (a ratio usually
-# between 0.05 and 1) is published to about three decimals, hence 0.001.
+# quarters (Hodrick and Prescott's value), 1600 * 3**4 = 129600 for months and 1600 / 4**4 = 6.25 for years.
+HP_LAMBDAS = {ANNUAL: 6.25, QUARTERLY: 1600.0, MONTHLY: 129600.0}
+# Quarters and months: two years; shorter runs give neither a seasonal pattern STL can estimate nor a
+# trend worth the name. Years: eight. With lambda 6.25 the HP trend bends within a few years (an
+# eight-year cycle keeps only about two thirds of its swing in the gap) and the first and last two years
+# or so of a run lean on one side of the data; as a business cycle lasts some two to eight years, a
+# regional series shorter than eight years holds at most one cycle read mostly from its provisional
+# ends, and tells nothing about a cycle.
+MINIMUM_RUNS = {ANNUAL: 8, QUARTERLY: 8, MONTHLY: 24}
+# In the indicator's own unit per period, whatever the frequency. Rates are published to 0.1 percentage
+# point, so a change of the gap by at most 0.01 point is noise and keeps the previous direction;
+# tightness (a ratio usually between 0.05 and 1) is published to about three decimals, hence 0.001.
 DIRECTION_TOLERANCES = {"unemployment_rate": 0.01, "vacancy_rate": 0.01, "tightness": 0.001}
 
 # Where a point's direction came from (PhasePoint.direction_from).
@@ -65,6 +84,24 @@ def _stl_label(frequency: str) -> str:
     return f"STL period {SEASONAL_PERIODS[frequency]}"
 
 
+def _check_frequency(frequency: str) -> None:
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"frequency must be 'A', 'Q' or 'M', not {frequency!r}")
+
+
+def _allowed_adjustments(frequency: str) -> tuple[str, ...]:
+    if frequency == ANNUAL:
+        return (ANNUAL_FIGURES,)
+    return (ALREADY_ADJUSTED, _stl_label(frequency))
+
+
+def _seasonal_adjustment(frequency: str, seasonally_adjusted: bool) -> str:
+    """The seasonal adjustment a series of this frequency needs; for annual series the flag does not matter."""
+    if frequency == ANNUAL:
+        return ANNUAL_FIGURES
+    return ALREADY_ADJUSTED if seasonally_adjusted else _stl_label(frequency)
+
+
 def _check_indicator(indicator: str) -> None:
     if indicator not in INDICATOR_SIGNS:
         raise ValueError(f"indicator {indicator!r} is not one of {', '.join(sorted(INDICATOR_SIGNS))}")
@@ -75,8 +112,9 @@ class PhaseMethod:
     """The rules and parameters a phase was computed with; stored with every result.
 
     seasonal_adjustment is "none: already adjusted" or "STL period 4" / "STL period 12" (robust STL with
-    statsmodels' default smoothers). direction_tolerance is in the indicator's unit: a change of the gap
-    no larger than it keeps the previous direction, so noise does not flip the phase back and forth.
+    statsmodels' default smoothers) for quarters and months, and always "none: annual figures" for years,
+    which have no seasons. direction_tolerance is in the indicator's unit: a change of the gap no larger
+    than it keeps the previous direction, so noise does not flip the phase back and forth.
     Contiguous runs shorter than minimum_run periods get no phase at all.
     """
 
@@ -94,11 +132,11 @@ class PhaseMethod:
         _check_indicator(self.indicator)
         if self.sign != INDICATOR_SIGNS[self.indicator]:
             raise ValueError(f"the sign of {self.indicator} is {INDICATOR_SIGNS[self.indicator]:+d}, not {self.sign!r}")
-        if self.frequency not in SEASONAL_PERIODS:
-            raise ValueError(f"frequency must be 'Q' or 'M', not {self.frequency!r}")
-        allowed = (ALREADY_ADJUSTED, _stl_label(self.frequency))
+        _check_frequency(self.frequency)
+        allowed = _allowed_adjustments(self.frequency)
         if self.seasonal_adjustment not in allowed:
-            raise ValueError(f"seasonal adjustment must be one of {allowed}, not {self.seasonal_adjustment!r}")
+            why = "annual figures have no seasons to adjust: " if self.frequency == ANNUAL else ""
+            raise ValueError(f"{why}seasonal adjustment must be one of {allowed}, not {self.seasonal_adjustment!r}")
         if self.trend_filter != TREND_FILTER:
             raise ValueError(f"the only trend filter is {TREND_FILTER!r}, not {self.trend_filter!r}")
         if not math.isfinite(self.hp_lambda) or self.hp_lambda <= 0:
@@ -112,7 +150,7 @@ class PhaseMethod:
 
     @property
     def adjusts_seasons(self) -> bool:
-        return self.seasonal_adjustment != ALREADY_ADJUSTED
+        return self.seasonal_adjustment not in (ALREADY_ADJUSTED, ANNUAL_FIGURES)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,16 +168,19 @@ def default_method(
     direction_tolerance: float | None = None,
     minimum_run: int | None = None,
 ) -> PhaseMethod:
-    """The method of this version for an indicator and frequency, with the documented defaults."""
+    """The method of this version for an indicator and frequency ('A', 'Q' or 'M'), with the documented defaults.
+
+    `seasonally_adjusted` chooses between no adjustment and STL for quarters and months. For years it
+    makes no difference: annual figures carry no seasonality, and the adjustment is ANNUAL_FIGURES.
+    """
     _check_indicator(indicator)
-    if frequency not in SEASONAL_PERIODS:
-        raise ValueError(f"frequency must be 'Q' or 'M', not {frequency!r}")
+    _check_frequency(frequency)
     return PhaseMethod(
         version=METHOD_VERSION,
         indicator=indicator,
         sign=INDICATOR_SIGNS[indicator],
         frequency=frequency,
-        seasonal_adjustment=ALREADY_ADJUSTED if seasonally_adjusted else _stl_label(frequency),
+        seasonal_adjustment=_seasonal_adjustment(frequency, seasonally_adjusted),
         trend_filter=TREND_FILTER,
         hp_lambda=HP_LAMBDAS[frequency],
         direction_tolerance=DIRECTION_TOLERANCES[indicator] if direction_tolerance is None else direction_tolerance,
@@ -212,8 +253,9 @@ def _check_fits(method: PhaseMethod, indicator: str, frequency: str, seasonally_
         raise ValueError(f"the method is for {method.indicator!r}, the series is {indicator!r}")
     if method.frequency != frequency:
         raise ValueError(f"the method is for frequency {method.frequency!r}, the series is {frequency!r}")
-    if method.adjusts_seasons == seasonally_adjusted:
-        expected = ALREADY_ADJUSTED if seasonally_adjusted else _stl_label(frequency)
+    expected = _seasonal_adjustment(frequency, seasonally_adjusted)
+    if method.seasonal_adjustment != expected:
+        # Only quarters and months get here: an annual method can only say ANNUAL_FIGURES.
         raise ValueError(
             f"the method's seasonal adjustment {method.seasonal_adjustment!r} does not fit a series that is "
             f"{'already' if seasonally_adjusted else 'not'} seasonally adjusted (expected {expected!r})"
@@ -271,15 +313,16 @@ def classify(
     """The phase of every period of the series that can be classified, in period order.
 
     The series is split at every gap and each contiguous run is treated on its own, so no filter ever
-    bridges a gap; runs shorter than the method's minimum_run get no phase. STL is applied only when
-    `seasonally_adjusted` is false. The first point of a run has no previous change and takes the
-    direction of the first change beyond the tolerance (see `directions`); a run in which no change
-    exceeds the tolerance gets no phase. `method` defaults to `default_method` for the indicator and
-    the series' frequency; a given method must fit both and the seasonal adjustment.
+    bridges a gap; runs shorter than the method's minimum_run get no phase. STL is applied only to a
+    quarterly or monthly series whose `seasonally_adjusted` is false; an annual series is never adjusted,
+    whatever the flag says, as its figures carry no seasons. The first point of a run has no previous
+    change and takes the direction of the first change beyond the tolerance (see `directions`); a run in
+    which no change exceeds the tolerance gets no phase. `method` defaults to `default_method` for the
+    indicator and the series' frequency; a given method must fit both and the seasonal adjustment.
 
     The last few phases of a run are provisional: see the module's note on the HP end-point problem.
-    ValueError for an unknown indicator, a series mixing quarters and months, or a value that is not
-    a finite number.
+    ValueError for an unknown indicator, a series mixing years, quarters or months, or a value that is
+    not a finite number.
     """
     _check_indicator(indicator)
     check_finite(series, indicator)

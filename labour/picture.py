@@ -2,7 +2,9 @@
 
 The phase is read from labour-market tightness (vacancy rate over unemployment rate) where a place
 has both series over at least two years of quarters, and from the unemployment rate otherwise. A
-quarterly unemployment rate made from monthly figures is derived, and says so with its method.
+quarterly unemployment rate made from monthly figures is derived, and says so with its method. A
+NUTS-2 region, for which Eurostat publishes only the annual unemployment rate (lfst_r_lfu3rt), gets
+a phase per year from it.
 Phases are computed after every import and stored with their inputs and method, so that a page or
 the Design Wizard can cite them.
 """
@@ -33,14 +35,22 @@ from records.models import LabourPhase
 VACANCY_DATASET = "jvs_q_nace2"
 
 
+ANNUAL_UNEMPLOYMENT_DATASET = "lfst_r_lfu3rt"
+
+
 @dataclass
 class Unemployment:
-    """The quarterly unemployment rate of a place, and how it was had."""
+    """The unemployment rate of a place per quarter (per year where only annual figures are held), and
+    how it was had."""
 
-    quarterly: dict[str, float]
+    by_period: dict[str, float]
     source: Series
     derived: bool
     method: str = ""  # how a derived figure was made
+
+    @property
+    def annual(self) -> bool:
+        return self.source.dataset.frequency == "A"
 
 
 @dataclass
@@ -65,7 +75,8 @@ class Picture:
 
 
 def unemployment_of(session: Session, geo: str) -> Unemployment | None:
-    """Quarterly figures as published where there are, else the mean of each quarter's three months."""
+    """Quarterly figures as published where there are, else the mean of each quarter's three months,
+    else the annual figures (a NUTS-2 region's)."""
     quarterly = headline_series(session, "une_rt_q", geo)
     if quarterly is not None and quarterly.values():
         return Unemployment(quarterly.values(), quarterly, derived=False)
@@ -73,6 +84,9 @@ def unemployment_of(session: Session, geo: str) -> Unemployment | None:
     if monthly is not None and monthly.values():
         return Unemployment(quarterly_from_monthly(monthly.values()), monthly, derived=True,
                             method=QUARTERLY_MEAN_METHOD)
+    annual = headline_series(session, ANNUAL_UNEMPLOYMENT_DATASET, geo)
+    if annual is not None and annual.values():
+        return Unemployment(annual.values(), annual, derived=False)
     return None
 
 
@@ -80,12 +94,12 @@ def _phases(unemployment: Unemployment | None, vacancy: Series | None,
             market_tightness: dict[str, float]) -> list[PhasePoint]:
     if unemployment is None:
         return []
-    if vacancy is not None and market_tightness:
+    if vacancy is not None and market_tightness and not unemployment.annual:
         points = classify(market_tightness, indicator="tightness",
                           seasonally_adjusted=vacancy.seasonally_adjusted and unemployment.source.seasonally_adjusted)
         if points:
             return points
-    return classify(unemployment.quarterly, indicator="unemployment_rate",
+    return classify(unemployment.by_period, indicator="unemployment_rate",
                     seasonally_adjusted=unemployment.source.seasonally_adjusted)
 
 
@@ -93,9 +107,10 @@ def picture(session: Session, geo: str) -> Picture:
     unemployment = unemployment_of(session, geo)
     vacancy = headline_series(session, VACANCY_DATASET, geo)
     result = Picture(geo, unemployment, vacancy, coverage=coverage(session, geo))
-    if unemployment is not None and vacancy is not None:
-        result.tightness = tightness(vacancy.values(), unemployment.quarterly)
-        result.beveridge = beveridge_path(vacancy.values(), unemployment.quarterly)
+    # Vacancy rates are quarterly: with annual unemployment figures there is no tightness to compute.
+    if unemployment is not None and vacancy is not None and not unemployment.annual:
+        result.tightness = tightness(vacancy.values(), unemployment.by_period)
+        result.beveridge = beveridge_path(vacancy.values(), unemployment.by_period)
         result.moves = curve_moves(result.beveridge)
         result.shift = net_shift(result.beveridge)
     result.phases = _phases(unemployment, vacancy, result.tightness)
@@ -138,6 +153,6 @@ def stored_phases(session: Session, geo: str) -> list[StoredPhase]:
 
 
 def latest_phase(session: Session, geo: str) -> StoredPhase | None:
-    """The phase of a place's latest quarter with one; None where its figures give none."""
+    """The phase of a place's latest period with one (a quarter, or a year for a region); None without."""
     phases = stored_phases(session, geo)
     return phases[-1] if phases else None

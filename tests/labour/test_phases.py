@@ -185,6 +185,8 @@ def test_a_large_tolerance_keeps_directions_from_changing():
 def test_mixed_frequencies_and_bad_values_are_rejected():
     with pytest.raises(ValueError, match="mixes quarters and months"):
         classify({"2021-Q1": 1.0, "2021-04": 1.0}, indicator="vacancy_rate", seasonally_adjusted=True)
+    with pytest.raises(ValueError, match="mixes years and quarters"):
+        classify({"2020": 1.0, "2021-Q1": 1.0}, indicator="unemployment_rate", seasonally_adjusted=True)
     with pytest.raises(ValueError, match="2021-Q1 is nan"):
         classify({"2021-Q1": math.nan}, indicator="vacancy_rate", seasonally_adjusted=True)
     with pytest.raises(ValueError, match="indicator 'jobs' is not one of"):
@@ -272,3 +274,156 @@ def test_current_phase_and_explain():
     assert facts["thresholds"] == {"gap": 0.0, "direction_tolerance": 0.01, "minimum_run": 8}
     assert facts["reading"].endswith(": expansion")
     assert json.loads(json.dumps(middle.as_dict()))["method"]["hp_lambda"] == 1600.0
+
+
+# -- Annual series ----------------------------------------------------------------------------------
+#
+# A regional unemployment rate published only per year (Eurostat's lfst_r_lfu3rt). The stylised cycle
+# lasts 8 years: with lambda 6.25 the HP gap keeps 1 - 1/(1 + 6.25*(2*sin(pi/8))**4) = 68% of it, and
+# the gap follows the sine sin(2*pi*t/8) of the hot market (unemployment below trend). The direction is
+# the change from the year before, so at the peak (offset 2) the gap has still risen and at the trough
+# (offset 6) it has still fallen. Unambiguous offsets within a cycle, away from the zero crossings at 0
+# and 4, where the gap is about 0 and its sign is decided by the filter's rounding:
+ANNUAL_CYCLE = 8  # years
+ANNUAL_EXPECTED = {1: "expansion", 2: "expansion", 3: "downturn", 5: "slowdown", 6: "slowdown", 7: "recovery"}
+
+
+def years(count: int, start: str = "2008") -> list[str]:
+    out = [start]
+    while len(out) < count:
+        out.append(next_period(out[-1]))
+    return out
+
+
+def annual_unemployment(count: int, start: str = "2008") -> dict[str, float]:
+    """8 - 0.05*t - 1.5*sin(2*pi*t/8) for t = 0 .. count-1: unemployment that falls when the market heats."""
+    return {
+        year: 8.0 - 0.05 * t - 1.5 * math.sin(2 * math.pi * t / ANNUAL_CYCLE)
+        for t, year in enumerate(years(count, start))
+    }
+
+
+def test_annual_unemployment_cycle_gives_the_phases_in_order():
+    series = annual_unemployment(16)  # 2008 .. 2023, two cycles
+    points = classify(series, indicator="unemployment_rate", seasonally_adjusted=True)
+    assert [point.period for point in points] == list(series)
+    method = points[0].method
+    assert (method.frequency, method.hp_lambda, method.minimum_run) == ("A", 6.25, 8)
+    assert method.seasonal_adjustment == "none: annual figures"
+    assert all(point.adjusted == point.value for point in points)
+    # The first and last two years are end points of the filter (provisional); in between:
+    by_t = dict(enumerate(point.phase for point in points))
+    checked = {t: by_t[t] for t in range(2, 14) if t % ANNUAL_CYCLE in ANNUAL_EXPECTED}
+    assert checked == {t: ANNUAL_EXPECTED[t % ANNUAL_CYCLE] for t in checked}
+    assert len(checked) == 9
+    assert_oecd_order([point.phase for point in points[1:14]])
+    # 2014 (t = 6), in the middle of the series and away from its ends, is a trough of the hot-market
+    # sine: the gap is about 68% of the amplitude 1.5 below trend.
+    assert points[6].period == "2014"
+    assert points[6].gap == pytest.approx(-0.68 * 1.5, abs=0.05)
+
+
+def test_annual_phases_of_the_last_two_years_are_provisional():
+    # The same region read in 2019, four years of figures earlier: the phases up to 2015 (four years
+    # before the end) are the ones the longer series gives; the last two years are read differently.
+    full = classify(annual_unemployment(16), indicator="unemployment_rate", seasonally_adjusted=True)
+    early = classify(annual_unemployment(12), indicator="unemployment_rate", seasonally_adjusted=True)
+    assert [point.period for point in early][-1] == "2019"
+    assert [point.phase for point in early[:8]] == [point.phase for point in full[:8]]
+    assert [point.phase for point in early[-2:]] == ["downturn", "slowdown"]
+    assert [point.phase for point in full[10:12]] == ["expansion", "downturn"]
+
+
+def test_annual_series_has_no_seasons_to_adjust_whatever_the_flag():
+    series = annual_unemployment(12)
+    as_published = classify(series, indicator="unemployment_rate", seasonally_adjusted=False)
+    assert as_published == classify(series, indicator="unemployment_rate", seasonally_adjusted=True)
+    assert default_method("unemployment_rate", "A", seasonally_adjusted=False) == default_method(
+        "unemployment_rate", "A", seasonally_adjusted=True
+    )
+
+
+def test_seven_years_get_no_phase_and_eight_do():
+    assert classify(annual_unemployment(7), indicator="unemployment_rate", seasonally_adjusted=True) == []
+    assert len(classify(annual_unemployment(8), indicator="unemployment_rate", seasonally_adjusted=True)) == 8
+
+
+def test_a_missing_year_splits_the_annual_runs():
+    first = annual_unemployment(12)  # 2008 .. 2019
+    # 2020 is missing; 2021 .. 2027 is 7 years, one short of the minimum run of 8.
+    short = annual_unemployment(7, start="2021")
+    points = classify(first | short, indicator="unemployment_rate", seasonally_adjusted=True)
+    assert [point.period for point in points] == list(first)
+    assert points == classify(first, indicator="unemployment_rate", seasonally_adjusted=True)
+    # With 2028 the second run reaches 8 years and is classified on its own.
+    longer = annual_unemployment(8, start="2021")
+    points = classify(first | longer, indicator="unemployment_rate", seasonally_adjusted=True)
+    assert [point.period for point in points] == list(first) + list(longer)
+    assert points[12:] == classify(longer, indicator="unemployment_rate", seasonally_adjusted=True)
+
+
+def test_annual_method_defaults_and_validation():
+    method = default_method("unemployment_rate", "A", seasonally_adjusted=True)
+    assert method.as_dict() == {
+        "version": "phase-1",
+        "indicator": "unemployment_rate",
+        "sign": -1,
+        "frequency": "A",
+        "seasonal_adjustment": "none: annual figures",
+        "trend_filter": "HP",
+        "hp_lambda": 6.25,  # 1600 / 4**4
+        "direction_tolerance": 0.01,
+        "minimum_run": 8,
+    }
+    assert not method.adjusts_seasons
+    assert PhaseMethod.from_dict(json.loads(json.dumps(method.as_dict()))) == method
+    for adjustment in ("STL period 4", "STL period 12", "none: already adjusted"):
+        with pytest.raises(ValueError, match="annual figures have no seasons to adjust"):
+            PhaseMethod(**(method.as_dict() | {"seasonal_adjustment": adjustment}))
+    # And a quarterly or monthly method cannot claim the annual label.
+    quarterly = default_method("unemployment_rate", "Q", seasonally_adjusted=True)
+    with pytest.raises(ValueError, match="seasonal adjustment must be one of"):
+        PhaseMethod(**(quarterly.as_dict() | {"seasonal_adjustment": "none: annual figures"}))
+    # Without STL the floor of the minimum run is the HP filter's 4 periods.
+    assert default_method("unemployment_rate", "A", seasonally_adjusted=True, minimum_run=4).minimum_run == 4
+    with pytest.raises(ValueError, match="the minimum run must be at least 4 periods here, not 3"):
+        default_method("unemployment_rate", "A", seasonally_adjusted=True, minimum_run=3)
+    with pytest.raises(ValueError, match="frequency must be 'A', 'Q' or 'M', not 'W'"):
+        default_method("unemployment_rate", "W", seasonally_adjusted=True)
+
+
+def test_an_annual_series_needs_an_annual_method():
+    series = annual_unemployment(12)
+    quarterly = default_method("unemployment_rate", "Q", seasonally_adjusted=True)
+    with pytest.raises(ValueError, match="the method is for frequency 'Q', the series is 'A'"):
+        classify(series, indicator="unemployment_rate", seasonally_adjusted=True, method=quarterly)
+    # An annual method fits an annual series whatever its seasonally_adjusted flag, as neither is adjusted.
+    annual = default_method("unemployment_rate", "A", seasonally_adjusted=False, minimum_run=12)
+    for flag in (False, True):
+        assert len(classify(series, indicator="unemployment_rate", seasonally_adjusted=flag, method=annual)) == 12
+    # A run one year short of the method's minimum gets no phase.
+    series.pop("2019")
+    assert classify(series, indicator="unemployment_rate", seasonally_adjusted=True, method=annual) == []
+
+
+def test_explain_an_annual_point():
+    points = classify(annual_unemployment(16), indicator="unemployment_rate", seasonally_adjusted=True)
+    point = points[11]  # 2019, t = 11: above trend (unemployment below it) and falling
+    assert (point.period, point.phase) == ("2019", "downturn")
+    facts = explain(point)
+    assert (facts["period"], facts["phase"], facts["level"], facts["direction"]) == (
+        "2019",
+        "downturn",
+        "above trend",
+        "falling",
+    )
+    assert facts["value"] == pytest.approx(8.0 - 0.05 * 11 - 1.5 * math.sin(2 * math.pi * 11 / 8), abs=1e-12)
+    assert facts["adjusted"] == facts["value"]
+    assert facts["gap"] == pytest.approx(-(point.adjusted - point.trend), abs=1e-12)
+    assert facts["change"] < -0.01
+    assert facts["thresholds"] == {"gap": 0.0, "direction_tolerance": 0.01, "minimum_run": 8}
+    assert facts["method"]["seasonal_adjustment"] == "none: annual figures"
+    assert facts["method"]["hp_lambda"] == 6.25
+    assert facts["method_version"] == METHOD_VERSION
+    assert facts["reading"].startswith("gap +") and facts["reading"].endswith("beyond the tolerance 0.01): downturn")
+    assert current_phase(points).period == "2023"

@@ -27,7 +27,7 @@ def test_germany_has_tightness_a_beveridge_path_and_phases_from_it(shipped):
         germany = picture(session, "DE")
     # 2016-Q4: unemployment (4.0 + 3.9 + 3.9) / 3 = 3.9333, derived from the months; vacancy rate 2.5.
     assert germany.unemployment.derived and germany.unemployment.method == QUARTERLY_MEAN_METHOD
-    assert germany.unemployment.quarterly["2016-Q4"] == pytest.approx(3.93333, abs=1e-4)
+    assert germany.unemployment.by_period["2016-Q4"] == pytest.approx(3.93333, abs=1e-4)
     assert germany.tightness["2016-Q4"] == pytest.approx(2.5 / 3.93333, abs=1e-4)
     # The path runs where both series exist: vacancies from 2016-Q3, complete unemployment quarters
     # from 2016-Q4 to 2021-Q4 (the months end in February 2022).

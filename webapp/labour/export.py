@@ -63,7 +63,7 @@ def quarterly_unemployment_csv(unemployment: Unemployment) -> str:
     """The quarterly unemployment rate; a derived quarter names its three months and their provenance."""
     source = unemployment.source
     rows = []
-    for quarter, value in unemployment.quarterly.items():
+    for quarter, value in unemployment.by_period.items():
         periods = months_of(quarter) if unemployment.derived else [quarter]
         figures: list[Figure] = [source.figures[period] for period in periods if period in source.figures]
         published = [f.published_at for f in figures if f.published_at]

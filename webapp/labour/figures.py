@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from labour.indicators import tightness
 from labour.observations import Series, headline_series
 from labour.picture import VACANCY_DATASET, StoredPhase, Unemployment, stored_phases, unemployment_of
-from labour.series import period_index
+from labour.series import QUARTERLY, frequency, period_index
 
 __all__ = ["PlaceFigures", "QuarterFigures", "combined_flags", "default_quarter", "months_of", "place_figures"]
 
@@ -54,12 +54,16 @@ class PlaceFigures:
     tightness: dict[str, float] = field(default_factory=dict)
     phases: list[StoredPhase] = field(default_factory=list)
 
-    def quarters(self) -> set[str]:
-        """The quarters with an unemployment or a vacancy figure."""
-        held = set(self.unemployment.quarterly) if self.unemployment else set()
+    def periods(self) -> set[str]:
+        """The periods with an unemployment or a vacancy figure: quarters, or years for a region."""
+        held = set(self.unemployment.by_period) if self.unemployment else set()
         if self.vacancy is not None:
             held |= set(self.vacancy.values())
         return held
+
+    def quarters(self) -> set[str]:
+        """The quarters with an unemployment or a vacancy figure, as countries are compared in."""
+        return {period for period in self.periods() if frequency(period) == QUARTERLY}
 
     def unemployment_flags(self, quarter: str) -> str:
         if self.unemployment is None:
@@ -70,7 +74,7 @@ class PlaceFigures:
         return combined_flags(figures[month].flags for month in months_of(quarter) if month in figures)
 
     def in_quarter(self, quarter: str) -> QuarterFigures:
-        unemployment = self.unemployment.quarterly.get(quarter) if self.unemployment else None
+        unemployment = self.unemployment.by_period.get(quarter) if self.unemployment else None
         vacancy = self.vacancy.figures.get(quarter) if self.vacancy is not None else None
         phase = next((p.phase for p in self.phases if p.period == quarter), None)
         return QuarterFigures(
@@ -83,8 +87,8 @@ def place_figures(session: Session, geo: str) -> PlaceFigures:
     unemployment = unemployment_of(session, geo)
     vacancy = headline_series(session, VACANCY_DATASET, geo)
     found = PlaceFigures(geo, unemployment, vacancy, phases=stored_phases(session, geo))
-    if unemployment is not None and vacancy is not None:
-        found.tightness = tightness(vacancy.values(), unemployment.quarterly)
+    if unemployment is not None and vacancy is not None and not unemployment.annual:
+        found.tightness = tightness(vacancy.values(), unemployment.by_period)
     return found
 
 
