@@ -262,9 +262,11 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en",
     phase, phase_source = query.cycle_phase, "user" if query.cycle_phase else "none"
     if phase is None and country_phase is not None:
         phase, phase_source = country_phase.phase, "country"
-    mechanisms, programme_types, matched = _ranked(store, query, band, phase, language)
+    # Both rankings read the same findings' details: read each once.
+    details: dict[str, dict[str, Any]] = {}
+    mechanisms, programme_types, matched = _ranked(store, query, band, phase, language, details)
     if phase:
-        without = _ranked(store, query, band, None, language)
+        without = _ranked(store, query, band, None, language, details)
         for found, before in ((mechanisms, without[0]), (programme_types, without[1])):
             ranks = {r.code: n for n, r in enumerate(before, start=1)}
             for recommendation in found:
@@ -275,8 +277,10 @@ def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en",
                         phase_context=country_phase if phase_source == "country" else None)
 
 
-def _ranked(store: GraphStore, query: WizardQuery, band: str | None, phase: str | None,
-            language: str) -> tuple[list[Recommendation], list[Recommendation], int]:
+def _ranked(store: GraphStore, query: WizardQuery, band: str | None, phase: str | None, language: str,
+            known: dict[str, dict[str, Any]]) -> tuple[list[Recommendation], list[Recommendation], int]:
+    """The two rankings for one context; `known` holds the configurations' details read so far, and gains
+    the ones read here."""
     everything = configurations_matching_context(store, ContextQuery(
         target_groups=tuple(query.target_groups), region=query.region, unemployment_band=band,
         skill_level=query.skill_level, cycle_phase=phase, validated_only=False, limit=EVIDENCE_LIMIT))
@@ -287,9 +291,9 @@ def _ranked(store: GraphStore, query: WizardQuery, band: str | None, phase: str 
             drafts[(Scheme.MECHANISM, match.mechanism)] += 1
             drafts[(Scheme.PROGRAMME_TYPE, match.programme_type)] += 1
     validated = [m for m in everything if m.status == "validated"]
-    known: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(validated), DETAILS_BATCH):
-        known |= store.configuration_details([m.configuration for m in validated[start:start + DETAILS_BATCH]])
+    unread = [m.configuration for m in validated if m.configuration not in known]
+    for start in range(0, len(unread), DETAILS_BATCH):
+        known |= store.configuration_details(unread[start:start + DETAILS_BATCH])
     # The findings that contradict some of these, read too so that the answer can cite them.
     contesting = sorted({k for d in known.values() for k in d.get("contested_by", ())} - set(known))
     if contesting:
