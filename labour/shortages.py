@@ -7,15 +7,21 @@ Two sources of signals, both kept apart from any figure the platform computes it
 - a scorecard in the style of the German Federal Employment Agency's shortage analysis
   (Bundesagentur fuer Arbeit, Engpassanalyse): each indicator of an occupation scores 0 to 3 points
   against three cut-offs and the mean of the scores gives the verdict. No indicator data and no
-  cut-offs are shipped: the caller gives the values and the cut-offs it cites.
+  cut-offs are shipped: an administrator imports the values and the cut-offs they cite.
+
+Three kinds of CSV file, told apart by their header (`file_kind`): a list
+(country,isco,status,year,source), indicator values (country,isco,year,indicator,value,source) and
+cut-offs (indicator,cutoff_1,cutoff_2,cutoff_3,higher_means_shortage,source[,label]). Each reader
+takes a whole file or raises ShortageFileError naming the first wrong line.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from labour.series import is_finite_number
@@ -30,10 +36,15 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 _ISCO = re.compile(r"[0-9]{1,4}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
+_INDICATOR = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# A plain decimal: float() alone would also take 'nan', 'inf' and '1_000'.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+MAX_SOURCE_LENGTH = 300
+MAX_LABEL_LENGTH = 200
 
 
-class ShortageListError(ValueError):
-    """A shortage list that cannot be read; the message starts with the line: 'line N: problem'."""
+class ShortageFileError(ValueError):
+    """A shortage file that cannot be read; the message starts with the line: 'line N: problem'."""
 
     def __init__(self, line: int, problem: str):
         super().__init__(f"line {line}: {problem}")
@@ -50,6 +61,21 @@ class ShortageEntry:
     status: str
     year: int
     source: str
+    # Where the entry stands in its file, for messages; not part of what the entry is.
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One indicator of one occupation in one country and year, e.g. the median vacancy duration in days."""
+
+    country: str
+    isco: str
+    year: int
+    indicator: str
+    value: float
+    source: str
+    line: int = field(default=0, compare=False)
 
 
 def is_isco_code(code: str) -> bool:
@@ -64,32 +90,126 @@ def isco_uri(code: str) -> str:
     return f"{ESCO_ISCO_BASE}{code}"
 
 
-def _entry(row: dict[str, str], line: int) -> ShortageEntry:
-    country, isco, status, year, source = (row[column] for column in COLUMNS)
-    if not _COUNTRY.fullmatch(country):
-        raise ShortageListError(line, f"country {country!r} is not a 2-letter uppercase code such as 'DE'")
-    if not is_isco_code(isco):
-        raise ShortageListError(line, f"ISCO-08 code {isco!r} is not 1 to 4 digits such as '2512'")
-    if status.lower() not in STATUSES:
-        raise ShortageListError(line, f"unknown status {status!r}: expected 'shortage' or 'surplus'")
-    if not _YEAR.fullmatch(year) or not FIRST_YEAR <= int(year) <= LAST_YEAR:
-        raise ShortageListError(line, f"year {year!r} is not a 4-digit year between {FIRST_YEAR} and {LAST_YEAR}")
-    if not source:
-        raise ShortageListError(line, "the source is empty: name the list the entry comes from")
-    return ShortageEntry(country, isco, status.lower(), int(year), source)
+# -- Reading the three kinds of file ---------------------------------------------------------------
+
+LIST_COLUMNS = COLUMNS
+INDICATOR_COLUMNS = ("country", "isco", "year", "indicator", "value", "source")
+CUTOFF_COLUMNS = ("indicator", "cutoff_1", "cutoff_2", "cutoff_3", "higher_means_shortage", "source")
+# The kind of a file is told by its header: each kind has a column the others lack.
+FILE_KINDS = {"list": LIST_COLUMNS, "indicators": INDICATOR_COLUMNS, "cutoffs": CUTOFF_COLUMNS}
+_YES, _NO = frozenset({"yes", "true", "1"}), frozenset({"no", "false", "0"})
 
 
-def _header(cells: list[str]) -> list[str]:
+def _header(cells: list[str], columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[str]:
     names = [cell.strip().lower() for cell in cells]
-    missing = [column for column in COLUMNS if column not in names]
+    expected = ",".join(columns)
+    missing = [column for column in columns if column not in names]
     if missing:
-        raise ShortageListError(1, f"the header has no column {', '.join(missing)}; expected {','.join(COLUMNS)}")
-    unknown = [name for name in names if name not in COLUMNS]
+        raise ShortageFileError(1, f"the header has no column {', '.join(missing)}; expected {expected}")
+    unknown = [name for name in names if name not in columns and name not in optional]
     if unknown:
-        raise ShortageListError(1, f"unknown column {', '.join(map(repr, unknown))}; expected {','.join(COLUMNS)}")
+        raise ShortageFileError(1, f"unknown column {', '.join(map(repr, unknown))}; expected {expected}")
     if len(set(names)) != len(names):
-        raise ShortageListError(1, "the header names a column twice")
+        raise ShortageFileError(1, "the header names a column twice")
     return names
+
+
+def _rows(text: str, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) of every non-blank row of a CSV text with this header, each cell stripped."""
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise ShortageFileError(1, f"the file is empty; expected the header {','.join(columns)}")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    names = _header(_next_row(rows), columns, optional)
+    while (cells := _next_row(rows)) is not None:
+        # csv's line_num counts physical lines read, so it names the row's last line.
+        line = rows.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if any("\x00" in cell for cell in cells):
+            # PostgreSQL cannot store a NUL character in text; no list has one on purpose.
+            raise ShortageFileError(line, "the line contains a NUL character; is this a text file?")
+        if len(cells) < len(names):
+            missing = ", ".join(names[len(cells) :])
+            raise ShortageFileError(line, f"missing column {missing}: found {len(cells)} cells, expected {len(names)}")
+        if len(cells) > len(names):
+            raise ShortageFileError(line, f"found {len(cells)} cells, expected {len(names)}")
+        yield line, dict(zip(names, (cell.strip() for cell in cells), strict=True))
+
+
+def _next_row(rows) -> list[str] | None:
+    """The next row of a csv reader, None at the end; a row csv cannot parse (a NUL byte, a quote left
+    open at the end of the file) is a ShortageFileError naming its line."""
+    try:
+        return next(rows)
+    except StopIteration:
+        return None
+    except csv.Error as error:
+        raise ShortageFileError(rows.line_num or 1, f"not readable as CSV: {error}") from None
+
+
+def file_kind(text: str) -> str | None:
+    """'list', 'indicators' or 'cutoffs' from the header of a shortage file; None when it is none of them."""
+    first = text.removeprefix("\ufeff").lstrip("\r\n").split("\n", 1)[0]
+    try:
+        names = {cell.strip().lower() for cell in next(csv.reader([first]), [])}
+    except csv.Error:
+        return None
+    for kind, columns in FILE_KINDS.items():
+        if set(columns) <= names:
+            return kind
+    return None
+
+
+def _country(value: str, line: int) -> str:
+    if not _COUNTRY.fullmatch(value):
+        raise ShortageFileError(line, f"country {value!r} is not a 2-letter uppercase code such as 'DE'")
+    return value
+
+
+def _isco(value: str, line: int) -> str:
+    if not is_isco_code(value):
+        raise ShortageFileError(line, f"ISCO-08 code {value!r} is not 1 to 4 digits such as '2512'")
+    return value
+
+
+def _year(value: str, line: int) -> int:
+    if not _YEAR.fullmatch(value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        raise ShortageFileError(line, f"year {value!r} is not a 4-digit year between {FIRST_YEAR} and {LAST_YEAR}")
+    return int(value)
+
+
+def _source(value: str, line: int) -> str:
+    if not value:
+        raise ShortageFileError(line, "the source is empty: name the list or study the entry comes from")
+    if len(value) > MAX_SOURCE_LENGTH:
+        raise ShortageFileError(line, f"the source is {len(value)} characters long; at most {MAX_SOURCE_LENGTH}")
+    return value
+
+
+def _indicator_name(value: str, line: int) -> str:
+    if not _INDICATOR.fullmatch(value):
+        raise ShortageFileError(line, f"indicator {value!r} is not a name of lower-case letters, digits and "
+                                      "underscores such as 'vacancy_duration' (at most 40)")
+    return value
+
+
+def _number(value: str, line: int, what: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or not _NUMBER.fullmatch(value):
+        raise ShortageFileError(line, f"{what} {value!r} is not a number such as 12.5 (decimal point, no unit)")
+    return number
+
+
+def _entry(row: dict[str, str], line: int) -> ShortageEntry:
+    status = row["status"].lower()
+    if status not in STATUSES:
+        raise ShortageFileError(line, f"unknown status {row['status']!r}: expected 'shortage' or 'surplus'")
+    return ShortageEntry(_country(row["country"], line), _isco(row["isco"], line), status,
+                         _year(row["year"], line), _source(row["source"], line), line)
 
 
 def read_shortage_list(text: str) -> list[ShortageEntry]:
@@ -98,31 +218,17 @@ def read_shortage_list(text: str) -> list[ShortageEntry]:
     UTF-8 text, with or without a byte-order mark; the columns may come in any order; blank lines are
     skipped; status is read case-insensitively and stored in lower case. The same entry repeated is
     kept once; the same (country, isco, year) with both statuses is an error. All or nothing: the
-    first wrong line raises ShortageListError and no entry is returned.
+    first wrong line raises ShortageFileError and no entry is returned.
     """
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise ShortageListError(1, f"the file is empty; expected the header {','.join(COLUMNS)}")
-    rows = csv.reader(io.StringIO(text, newline=""))
-    names = _header(next(rows))
     entries: list[ShortageEntry] = []
     seen: set[ShortageEntry] = set()
     status_of: dict[tuple[str, str, int], tuple[str, int]] = {}
-    for cells in rows:
-        # csv's line_num counts physical lines read, so it names the row's last line.
-        line = rows.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) < len(names):
-            missing = ", ".join(names[len(cells) :])
-            raise ShortageListError(line, f"missing column {missing}: found {len(cells)} cells, expected {len(names)}")
-        if len(cells) > len(names):
-            raise ShortageListError(line, f"found {len(cells)} cells, expected {len(names)}")
-        entry = _entry(dict(zip(names, (cell.strip() for cell in cells), strict=True)), line)
+    for line, row in _rows(text, LIST_COLUMNS):
+        entry = _entry(row, line)
         key = (entry.country, entry.isco, entry.year)
         if key in status_of and status_of[key][0] != entry.status:
             earlier_status, earlier_line = status_of[key]
-            raise ShortageListError(
+            raise ShortageFileError(
                 line,
                 f"{entry.country} ISCO {entry.isco} in {entry.year} is {entry.status!r} here "
                 f"but {earlier_status!r} on line {earlier_line}",
@@ -132,6 +238,59 @@ def read_shortage_list(text: str) -> list[ShortageEntry]:
             seen.add(entry)
             entries.append(entry)
     return entries
+
+
+def read_indicator_values(text: str) -> list[IndicatorValue]:
+    """Indicator values of occupations in CSV with the header country,isco,year,indicator,value,source.
+
+    The same value repeated is kept once; two different values for the same country, occupation, year,
+    indicator and source are an error naming both lines. All or nothing, as read_shortage_list.
+    """
+    values: list[IndicatorValue] = []
+    line_of: dict[tuple[str, str, int, str, str], tuple[float, int]] = {}
+    for line, row in _rows(text, INDICATOR_COLUMNS):
+        found = IndicatorValue(_country(row["country"], line), _isco(row["isco"], line), _year(row["year"], line),
+                               _indicator_name(row["indicator"], line), _number(row["value"], line, "value"),
+                               _source(row["source"], line), line)
+        key = (found.country, found.isco, found.year, found.indicator, found.source)
+        if key in line_of:
+            earlier, earlier_line = line_of[key]
+            if earlier != found.value:
+                raise ShortageFileError(line, f"{found.indicator} of {found.country} ISCO {found.isco} in {found.year} "
+                                              f"is {found.value:g} here but {earlier:g} on line {earlier_line}")
+            continue
+        line_of[key] = (found.value, line)
+        values.append(found)
+    return values
+
+
+def read_cutoffs(text: str) -> list[IndicatorCutoffs]:
+    """Cut-offs in CSV with the header indicator,cutoff_1,cutoff_2,cutoff_3,higher_means_shortage,source.
+
+    higher_means_shortage is yes/no (or true/false, 1/0); an optional `label` column names the indicator
+    for people. One row per indicator; all or nothing, as read_shortage_list.
+    """
+    found: list[IndicatorCutoffs] = []
+    line_of: dict[str, int] = {}
+    for line, row in _rows(text, CUTOFF_COLUMNS, optional=("label",)):
+        name = _indicator_name(row["indicator"], line)
+        if name in line_of:
+            raise ShortageFileError(line, f"the cut-offs of {name} were already given on line {line_of[name]}")
+        cuts = tuple(_number(row[f"cutoff_{n}"], line, f"cutoff_{n}") for n in (1, 2, 3))
+        direction = row["higher_means_shortage"].lower()
+        if direction not in _YES | _NO:
+            raise ShortageFileError(line, f"higher_means_shortage {row['higher_means_shortage']!r} is not yes or no")
+        label = row.get("label", "")
+        if len(label) > MAX_LABEL_LENGTH:
+            raise ShortageFileError(line, f"the label is {len(label)} characters long; at most {MAX_LABEL_LENGTH}")
+        try:
+            cutoffs = IndicatorCutoffs(name, cuts, direction in _YES, label=label,
+                                       source=_source(row["source"], line))
+        except ValueError as error:
+            raise ShortageFileError(line, str(error)) from None
+        line_of[name] = line
+        found.append(cutoffs)
+    return found
 
 
 # -- Scorecard -------------------------------------------------------------------------------------
@@ -156,6 +315,9 @@ class IndicatorCutoffs:
     name: str
     cutoffs: tuple[float, float, float]
     higher_means_shortage: bool
+    # For people and for citation: what the indicator is called and where its cut-offs come from.
+    label: str = ""
+    source: str = ""
 
     def __post_init__(self) -> None:
         if len(self.cutoffs) != 3:

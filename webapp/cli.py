@@ -18,6 +18,7 @@ from graph.projector import initialise_graph, pending_events, project_pending
 from labour.defaults import load_default_figures
 from labour.importer import ImportRefused, import_file, read_upload
 from labour.observations import coverage
+from labour.shortage_records import ShortageImportRefused, count_by_kind, import_shortage_file
 from nlp.cli import nlp_cli
 from records.annotations import training_passages
 from records.db import transaction
@@ -47,6 +48,8 @@ demo_cli = AppGroup("demo", help="Demo content for a first look at the platform.
 graph_cli = AppGroup("graph", help="The knowledge graph.")
 export_cli = AppGroup("export", help="The knowledge graph in formats other tools read.")
 survey_cli = AppGroup("survey", help="Surveys: install definitions, open and close, apply retention.")
+SHORTAGE_KIND_NAMES = {"list": "shortage and surplus list", "indicators": "occupation indicator values",
+                       "cutoffs": "indicator cut-offs"}
 labour_cli = AppGroup("labour", help="Labour-market figures: import Eurostat tables, see what is covered.")
 
 
@@ -214,15 +217,46 @@ def labour_import(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-@labour_cli.command("status", help="Show which datasets and places hold figures, and their periods.")
+@labour_cli.command("import-shortages",
+                    help="Import shortage files (CSV): shortage/surplus lists, occupation indicator values or "
+                         "their cut-offs, told apart by the header; each file whole or not at all.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def labour_import_shortages(files: tuple[Path, ...]) -> None:
+    refused = 0
+    for path in files:
+        try:
+            with transaction(session_factory()) as session:
+                report = import_shortage_file(session, path.name, path.read_bytes(), actor="cli")
+        except ShortageImportRefused as error:
+            click.secho(f"Refused, nothing imported: {error}", fg="red", err=True)
+            refused += 1
+            continue
+        if report.already_imported:
+            click.echo(f"{path.name}: already imported on {report.imported_at:%Y-%m-%d %H:%M} "
+                       f"(import {report.import_id}); nothing changed.")
+            continue
+        click.echo(f"{path.name} ({SHORTAGE_KIND_NAMES[report.kind]}): {report.rows} rows imported"
+                   + (f", {report.outside_scope} outside the EU-27 left out" if report.outside_scope else "") + ".")
+    if refused:
+        sys.exit(1)
+
+
+@labour_cli.command("status", help="Show which datasets and places hold figures, their periods, and the shortage "
+                                   "signals held.")
 def labour_status() -> None:
     with session_factory()() as session:
         rows = coverage(session)
+        shortage_rows = count_by_kind(session)
     if not rows:
         click.echo("No labour-market figures yet: run `almpo labour import FILE...` or `almpo demo load`.")
     for row in rows:
         click.echo(f"{row.dataset:14} {row.geo:10} {row.first} to {row.last}: {row.periods} periods, "
                    f"{row.missing} missing, {row.flagged} flagged")
+    if shortage_rows:
+        click.echo("Shortage signals: " + ", ".join(f"{rows_} rows of {SHORTAGE_KIND_NAMES[kind]}"
+                                                     for kind, rows_ in sorted(shortage_rows.items())) + ".")
+    else:
+        click.echo("No shortage signals yet: run `almpo labour import-shortages FILE...`.")
 
 
 # -- graph ---------------------------------------------------------------------------------------

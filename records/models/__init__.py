@@ -9,7 +9,16 @@ from records.models.configurations import (
     Source,
 )
 from records.models.designs import SavedDesign
-from records.models.labour import LabourImport, LabourObservation, LabourPhase, LabourSeries
+from records.models.labour import (
+    IndicatorCutoff,
+    LabourImport,
+    LabourObservation,
+    LabourPhase,
+    LabourSeries,
+    OccupationIndicatorValue,
+    ShortageImport,
+    ShortageListEntry,
+)
 from records.models.outbox import OutboxEvent
 from records.models.practices import Practice
 from records.models.sessions import (
@@ -29,7 +38,8 @@ from records.models.users import ROLES, User
 
 __all__ = [
     "ANNOTATION_LABELS", "Annotation", "ConfigurationSpan", "CopSession", "DECISIONS", "PARTICIPANT_ROLES",
-    "LabourImport", "LabourObservation", "LabourPhase", "LabourSeries", "SavedDesign", "Segment", "SourceText",
+    "IndicatorCutoff", "LabourImport", "LabourObservation", "LabourPhase", "LabourSeries", "OccupationIndicatorValue",
+    "ShortageImport", "ShortageListEntry", "SavedDesign", "Segment", "SourceText",
     "Suggestion", "SuggestionDecision",
     "AuditEntry", "CONFIGURATION_STATUSES", "Configuration", "DeadLetter", "OutboxEvent", "Practice",
     "RESPONSE_STATUSES", "ROLES", "SOURCE_KINDS", "SURVEY_STATUSES", "Source", "Survey", "SurveyContact",

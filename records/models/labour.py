@@ -7,7 +7,7 @@ Eurostat left empty is a row with no value, kept so that coverage can be shown a
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.db import Base
@@ -90,3 +90,73 @@ class LabourPhase(Base):
     inputs: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     method: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# -- Shortage signals by occupation ----------------------------------------------------------------
+
+
+class ShortageImport(Base):
+    """One imported shortage file: a shortage/surplus list, indicator values or cut-offs (labour.shortages)."""
+
+    __tablename__ = "shortage_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    # The same file imported twice is recognised by its hash and changes nothing.
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # "list", "indicators" or "cutoffs".
+    kind: Mapped[str] = mapped_column(String(16))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    # Rows of countries outside the EU-27 (EURES lists cover Norway, Iceland...) left out of the file.
+    outside_scope: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ShortageListEntry(Base):
+    """An occupation on a country's shortage or surplus list for a year, as its source published it."""
+
+    __tablename__ = "shortage_list_entries"
+    __table_args__ = (UniqueConstraint("import_id", "country", "isco", "year", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("shortage_imports.id", ondelete="CASCADE"), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    # ISCO-08 code of 1 to 4 digits, a concept of the isco-08 scheme.
+    isco: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(300))
+
+
+class OccupationIndicatorValue(Base):
+    """One indicator of an occupation in a country and year, for the shortage scorecard."""
+
+    __tablename__ = "occupation_indicator_values"
+    __table_args__ = (UniqueConstraint("import_id", "country", "isco", "year", "indicator", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("shortage_imports.id", ondelete="CASCADE"), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    isco: Mapped[str] = mapped_column(String(4))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(300))
+
+
+class IndicatorCutoff(Base):
+    """The three cut-offs that score an indicator 0 to 3, and where they come from; the newest import wins."""
+
+    __tablename__ = "indicator_cutoffs"
+    __table_args__ = (UniqueConstraint("import_id", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("shortage_imports.id", ondelete="CASCADE"), index=True)
+    indicator: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    cutoff_1: Mapped[float] = mapped_column(Float)
+    cutoff_2: Mapped[float] = mapped_column(Float)
+    cutoff_3: Mapped[float] = mapped_column(Float)
+    higher_means_shortage: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(300))

@@ -88,3 +88,27 @@ def test_nothing_scrolls_sideways_at_320_px(page, platform, path):
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     assert page.evaluate("() => document.body.scrollWidth") <= 320
+
+
+def test_the_shortage_page_shows_imported_signals_passes_axe_and_fits_320_px(page, platform):
+    from tests.labour.test_shortage_records import CUTOFFS, INDICATORS, LIST
+
+    files = []
+    for name, data in (("list.csv", LIST), ("cutoffs.csv", CUTOFFS), ("indicators.csv", INDICATORS)):
+        (platform.workdir / name).write_bytes(data)
+        files.append(str(platform.workdir / name))
+    assert "5 rows imported" in platform.almpo("labour", "import-shortages", *files)
+    page.goto(f"{platform.url}/labour/?lang=en")
+    page.get_by_role("link", name="Occupational shortages by country").click()
+    row = page.locator('#signals-table tr[data-isco="2512"]')
+    assert "Software developers" in row.inner_text() and "Shortage" in row.inner_text()
+    assert run_axe(page) == []
+    page.get_by_label("Year").select_option("2023")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**year=2023**")
+    assert page.locator("#signals-title").inner_text() == "Germany, 2023"
+    page.goto(f"{platform.url}/labour/shortages?country=DE&lang=it")
+    assert run_axe(page) == []
+    page.set_viewport_size({"width": 320, "height": 720})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert page.evaluate("() => document.body.scrollWidth") <= 320

@@ -12,7 +12,7 @@ import pytest
 from labour.shortages import (
     IndicatorCutoffs,
     ShortageEntry,
-    ShortageListError,
+    ShortageFileError,
     isco_uri,
     read_shortage_list,
     score_indicator,
@@ -65,18 +65,18 @@ def test_a_repeated_entry_is_kept_once_and_a_header_alone_is_an_empty_list():
 )
 def test_each_bad_line_is_named_and_nothing_is_returned(line, message):
     text = HEADER + "DE,2512,shortage,2023,EURES\n" + line + "\nFR,9112,surplus,2023,EURES\n"
-    with pytest.raises(ShortageListError, match=f"^{message}") as caught:
+    with pytest.raises(ShortageFileError, match=f"^{message}") as caught:
         read_shortage_list(text)
     assert caught.value.line == 3
     assert isinstance(caught.value, ValueError)
 
 
 def test_header_errors_are_on_line_one():
-    with pytest.raises(ShortageListError, match="^line 1: the header has no column source"):
+    with pytest.raises(ShortageFileError, match="^line 1: the header has no column source"):
         read_shortage_list("country,isco,status,year\nDE,2512,shortage,2023\n")
-    with pytest.raises(ShortageListError, match="^line 1: unknown column 'note'"):
+    with pytest.raises(ShortageFileError, match="^line 1: unknown column 'note'"):
         read_shortage_list("country,isco,status,year,source,note\n")
-    with pytest.raises(ShortageListError, match="^line 1: the file is empty"):
+    with pytest.raises(ShortageFileError, match="^line 1: the file is empty"):
         read_shortage_list("\ufeff \n")
 
 

@@ -166,3 +166,51 @@ def test_the_same_answers_and_pages_on_postgresql(spec):
         assert page.status_code == 200 and '<tr data-period="2016-Q4"><th scope="row">2016-Q4</th>' \
             '<td class="num">3.93</td><td class="num">2.5</td></tr>' in page.get_data(as_text=True)
         assert client.get("/labour/?quarter=2019-Q4").status_code == 200
+
+
+def test_the_shipped_rates_give_no_mismatch_index_and_say_what_it_needs(api, spec):
+    found = answer(api, spec, "/api/labour/mismatch/2021-Q3")
+    assert found["value"] is None and found["segments"] == [] and len(found["left_out"]) == 27
+    assert "JOBVAC" in found["needed"] and "THS_PER" in found["needed"]
+
+
+def test_imported_counts_give_the_mismatch_index_with_its_inputs(make_app, spec):
+    from tests.labour.test_mismatch import UNEMPLOYED_MONTHLY, UNEMPLOYED_QUARTERLY, VACANCIES, load
+
+    app = make_app()
+    with app.app_context():
+        from webapp.database import session_factory
+        load(session_factory(), ("jvs.csv", VACANCIES), ("une_q.csv", UNEMPLOYED_QUARTERLY),
+             ("une_m.csv", UNEMPLOYED_MONTHLY))
+    client = app.test_client()
+    found = answer(client, spec, "/api/labour/mismatch/2024-Q3?elasticity=0.4")
+    assert found["elasticity"] == 0.4 and 0 < found["value"] < 1 and found["needed"] is None
+    assert [s["geo"] for s in found["segments"]] == ["DE", "ES", "FI", "NL"]
+    assert found["vacancies_total"] == 1_440_000 and found["unemployed_total"] == 5_050_000
+    assert next(s for s in found["segments"] if s["geo"] == "FI")["unemployed_from_months"] is True
+
+
+@pytest.mark.parametrize("url, message", [
+    ("/api/labour/mismatch/2024Q3", "is not a quarter like 2024-Q3"),
+    ("/api/labour/mismatch/2024-Q3?elasticity=1", "is not a number strictly between 0 and 1"),
+    ("/api/labour/mismatch/2024-Q3?elasticity=nan", "is not a number strictly between 0 and 1"),
+])
+def test_an_odd_mismatch_question_is_a_documented_400(api, spec, url, message):
+    response = api.get(url)
+    assert response.status_code == 400 and message in response.get_json()["error"]["message"]
+    check(spec, response, request_too=False)
+
+
+def test_a_region_with_annual_figures_gives_them_and_its_phases_per_year(make_app, spec):
+    from tests.labour.test_regional_phases import load, regional_tsv
+
+    app = make_app()
+    with app.app_context():
+        from webapp.database import session_factory
+        load(session_factory(), regional_tsv())
+    client = app.test_client()
+    indicators = answer(client, spec, "/api/labour/indicators/DE21")
+    assert indicators["unemployment"]["frequency"] == "A" and indicators["unemployment"]["quarterly"] == []
+    assert [v["period"] for v in indicators["unemployment"]["annual"]][:2] == ["2008", "2009"]
+    phases = answer(client, spec, "/api/labour/phases/DE21")
+    assert phases["current"]["period"] == "2023" and phases["current"]["method"]["hp_lambda"] == 6.25

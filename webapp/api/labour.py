@@ -1,6 +1,8 @@
 """Labour-market figures as JSON, described in the OpenAPI document: the places with figures, any
 series with the provenance of every figure, a place's indicators (quarterly unemployment, vacancies,
-tightness, the Beveridge path and its moves) and its stored cycle phases with their inputs.
+tightness, the Beveridge path and its moves), its stored cycle phases with their inputs, and a
+country's occupational shortage signals with the cut-offs they were scored against, and the
+mismatch index across countries where the counts it needs are held.
 
 Everything here only reads and is open to everyone, as the labour-market pages are. Nothing is
 filled in: a missing figure is `null`, and a quarterly unemployment rate made from months says so.
@@ -12,19 +14,27 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from flask import abort, jsonify
+from flask import abort, jsonify, request
 
 from labour.datasets import ATTRIBUTION, DATASETS
+from labour.mismatch import DEFAULT_ELASTICITY, mismatch_across_countries
+from labour.mismatch import NEEDED as MISMATCH_NEEDED
 from labour.observations import Coverage, Figure, coverage, headline_series
 from labour.picture import StoredPhase, picture, stored_phases
+from labour.series import frequency
+from labour.shortage_records import OccupationSignals, shortage_signals
+from labour.shortages import MINIMUM_INDICATORS, SHORTAGE_AT, SIGNS_OF_SHORTAGE_AT, IndicatorCutoffs, isco_uri
 from webapp.api import bp
 from webapp.database import db_session
 from webapp.labour.places import is_known, kind, listed
+from webapp.labour.shortages import is_eu_country, occupation_title
 from webapp.labour.texts import Texts
 
 # How much of an odd address an error message repeats.
 SHOWN_LENGTH = 40
 AS_PUBLISHED = "as published"
+MISMATCH_METHOD = ("Sahin, Song, Topa and Violante (2014), AEJ: Macroeconomics 6(3): M = 1 - sum_i (v_i/V)^a "
+                   "(u_i/U)^(1-a) over the countries i with both counts in the quarter")
 PROVISIONAL_NOTE = ("Provisional: the trend comes from a Hodrick-Prescott filter, so the phases of the last quarters "
                     "of a series (about the last year) are revised when new figures arrive.")
 
@@ -116,7 +126,9 @@ def labour_indicators(geo: str):
         source = pic.unemployment.source
         unemployment = {"dataset": source.dataset.code, "series": source.series, "derived": pic.unemployment.derived,
                         "method": pic.unemployment.method if pic.unemployment.derived else AS_PUBLISHED,
-                        "quarterly": _quarters(pic.unemployment.quarterly)}
+                        "frequency": "A" if pic.unemployment.annual else "Q",
+                        "quarterly": [] if pic.unemployment.annual else _quarters(pic.unemployment.by_period),
+                        "annual": _quarters(pic.unemployment.by_period) if pic.unemployment.annual else []}
     vacancy = None
     if pic.vacancy is not None:
         vacancy = {"dataset": pic.vacancy.dataset.code, "series": pic.vacancy.series,
@@ -145,3 +157,80 @@ def labour_phases(geo: str):
     phases = [_phase_json(phase) for phase in stored_phases(session, geo)]
     return jsonify(geo=geo, phases=phases, current=phases[-1] if phases else None,
                    provisional_note=PROVISIONAL_NOTE)
+
+
+# -- occupational shortages ------------------------------------------------------------------------
+
+
+def _cutoffs_json(cut: IndicatorCutoffs) -> dict[str, Any]:
+    return {"indicator": cut.name, "label": cut.label, "cutoffs": list(cut.cutoffs),
+            "higher_means_shortage": cut.higher_means_shortage, "source": cut.source}
+
+
+def _occupation_json(signals: OccupationSignals) -> dict[str, Any]:
+    card = signals.scorecard
+    return {
+        "isco": signals.isco, "title": occupation_title(signals.isco, "en")[0], "esco_uri": isco_uri(signals.isco),
+        "listed": [{"status": item.status, "source": item.source} for item in signals.listed],
+        "readings": {name: {"value": reading.value, "source": reading.source,
+                            "score": card.scores.get(name) if card else None}
+                     for name, reading in sorted(signals.readings.items())},
+        "scorecard": None if card is None else {"mean": card.mean, "verdict": card.verdict,
+                                                "missing": list(card.missing)},
+    }
+
+
+@bp.route("/labour/shortages/<country>")
+def labour_shortages(country: str):
+    """A country's shortage signals for a year: published lists and scorecards with the cut-offs used."""
+    if not is_eu_country(country):
+        abort(404, f"There is no EU country {_shown(country)!r}: give a code such as DE or EL.")
+    asked = request.args.get("year")
+    if asked is not None and not (asked.isdigit() and len(asked) == 4):
+        abort(400, f"The year {_shown(asked)!r} is not a year like 2024.")
+    session = db_session()
+    signals = shortage_signals(session, country, int(asked) if asked else None)
+    if not signals.years:
+        abort(404, f"No shortage signals are held for {country}: an administrator imports them with "
+                   "`almpo labour import-shortages FILE`.")
+    if asked and int(asked) not in signals.years:
+        abort(404, f"No shortage signals are held for {country} in {asked}; years held: "
+                   f"{', '.join(map(str, signals.years))}.")
+    return jsonify(country=country, year=signals.year, years=signals.years,
+                   thresholds={"shortage_at": SHORTAGE_AT, "signs_at": SIGNS_OF_SHORTAGE_AT,
+                               "minimum_indicators": MINIMUM_INDICATORS},
+                   occupations=[_occupation_json(o) for o in signals.occupations],
+                   cutoffs=[_cutoffs_json(c) for c in signals.cutoffs], unscored=signals.unscored)
+
+
+# -- mismatch across countries ---------------------------------------------------------------------
+
+
+@bp.route("/labour/mismatch/<quarter>")
+def labour_mismatch(quarter: str):
+    """The mismatch index of Sahin et al. (2014) across the countries with both counts in a quarter."""
+    try:
+        is_quarter = frequency(quarter) == "Q"
+    except ValueError:
+        is_quarter = False
+    if not is_quarter:
+        abort(400, f"{_shown(quarter)!r} is not a quarter like 2024-Q3.")
+    given = request.args.get("elasticity")
+    elasticity = DEFAULT_ELASTICITY
+    if given is not None:
+        try:
+            elasticity = float(given)
+        except ValueError:
+            elasticity = -1.0
+        if not 0 < elasticity < 1:
+            abort(400, f"The elasticity {_shown(given)!r} is not a number strictly between 0 and 1.")
+    found = mismatch_across_countries(db_session(), quarter, elasticity)
+    index = found.index
+    return jsonify(
+        quarter=quarter, elasticity=elasticity, method=MISMATCH_METHOD,
+        value=index.value if index else None,
+        vacancies_total=index.vacancies_total if index else None,
+        unemployed_total=index.unemployed_total if index else None,
+        segments=[{"geo": s.geo, "vacancies": s.vacancies, "unemployed": s.unemployed, "adjustment": s.adjustment,
+                   "unemployed_from_months": s.unemployed_from_months} for s in found.segments],
+        left_out=found.left_out, needed=None if index else MISMATCH_NEEDED)

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("labour", __name__, url_prefix="/labour")
 
-from webapp.labour import routes  # noqa: E402,F401
+from webapp.labour import routes, shortages  # noqa: E402,F401

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from labour.datasets import DATASETS
 from labour.defaults import DEFAULT_DATA
+from labour.mismatch import DEFAULT_ELASTICITY, mismatch_across_countries
 from labour.observations import Coverage, coverage, headline_series
 from labour.phases import FROM_NEXT, FROM_PREVIOUS, PHASES
 from labour.picture import Picture, StoredPhase, picture, stored_phases
@@ -56,6 +57,25 @@ def _is_quarter(text: str) -> bool:
 
 # -- every place ---------------------------------------------------------------------------------
 
+# The elasticities a reader may choose for the mismatch index: Sahin et al.'s benchmark 0.5 and the
+# range of estimates around it.
+ELASTICITIES = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def _elasticity(t: Texts, given: str | None) -> tuple[float, str | None]:
+    if given is None or given == "":
+        return DEFAULT_ELASTICITY, None
+    try:
+        value = float(given)
+    except ValueError:
+        value = -1.0
+    if value not in ELASTICITIES:
+        return DEFAULT_ELASTICITY, t("elasticity_malformed", given=_shown(given),
+                                     allowed=", ".join(t.number(e, 1) for e in ELASTICITIES),
+                                     default=t.number(DEFAULT_ELASTICITY, 1))
+    return value, None
+
+
 
 @bp.route("/")
 def index():
@@ -80,9 +100,14 @@ def index():
         else:
             quarter = asked
     rows = [figures[geo].in_quarter(quarter) for geo in compared] if quarter else []
+    elasticity, elasticity_problem = _elasticity(t, request.args.get("elasticity"))
+    if elasticity_problem:
+        problem, status = " ".join(filter(None, (problem, elasticity_problem))), 400
+    mismatch = mismatch_across_countries(session, quarter, elasticity) if quarter else None
     current = {geo: figures[geo].phases[-1] if figures[geo].phases else None for geo in geos}
     return _render("labour/index.html", t, status, geos=geos, held=held, current=current, quarters=quarters,
-                   quarter=quarter, default=fallback, problem=problem, rows=rows, kind=kind,
+                   quarter=quarter, default=fallback, problem=problem, rows=rows, kind=kind, mismatch=mismatch,
+                   elasticities=ELASTICITIES,
                    datasets=sorted({row.dataset for rows_ in held.values() for row in rows_}),
                    command=IMPORT_COMMAND)
 
@@ -121,7 +146,7 @@ def _charts(t: Texts, pic: Picture, figures: PlaceFigures, periods: list[str]) -
     series = []
     if pic.unemployment is not None:
         series.append({"key": "unemployment", "label": t("col_unemployment"), "axis": "rate",
-                       "data": _rounded(pic.unemployment.quarterly, periods)})
+                       "data": _rounded(pic.unemployment.by_period, periods)})
     if pic.vacancy is not None:
         series.append({"key": "vacancy", "label": t("col_vacancy"), "axis": "rate",
                        "data": _rounded(pic.vacancy.values(), periods)})
@@ -157,7 +182,7 @@ def place(geo: str):
     if not pic.has_figures:
         return _render("labour/no_figures.html", t, geo=geo, command=IMPORT_COMMAND)
     figures = PlaceFigures(geo, pic.unemployment, pic.vacancy, pic.tightness, stored_phases(session, geo))
-    periods = sorted(figures.quarters(), key=period_index)
+    periods = sorted(figures.periods(), key=period_index)
     held = {row.dataset: headline_series(session, row.dataset, geo) for row in pic.coverage}
     flagged = [(code, figure) for code, series in held.items() if series is not None
                for figure in series.figures.values() if figure.flags]
@@ -181,7 +206,7 @@ def quarterly_unemployment(geo: str):
     if not is_known(geo):
         return _not_found(t, t("not_found", geo=_shown(geo)))
     found = place_figures(db_session(), geo).unemployment
-    if found is None:
+    if found is None or found.annual:
         return _not_found(t, t("no_quarterly_unemployment", place=t.place(geo)), "nothing_here")
     return _csv(quarterly_unemployment_csv(found), f"{geo}-unemployment-quarterly.csv")
 

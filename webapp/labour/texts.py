@@ -14,7 +14,7 @@ from flask import request
 from markupsafe import Markup
 
 from labour.datasets import DATASETS
-from labour.phases import ALREADY_ADJUSTED, PHASES
+from labour.phases import ALREADY_ADJUSTED, ANNUAL_FIGURES, PHASES
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 from webapp.labour.places import kind
@@ -68,6 +68,12 @@ class Texts:
             return whole
         return f"{whole}{self('decimal')}{fraction.rstrip('0') or '0'}"
 
+    def plain(self, value: float | None, decimals: int = 3) -> str:
+        """A figure as imported, whole numbers without decimals: 140, 0.8 (0,8 in German)."""
+        if value is not None and float(value).is_integer():
+            return self.number(value, 0)
+        return self.number(value, decimals)
+
     def place(self, geo: str) -> str:
         if self.has(f"place_{geo}"):
             return self(f"place_{geo}")
@@ -107,5 +113,7 @@ class Texts:
         """A PhaseMethod's seasonal adjustment ("none: already adjusted", "STL period 4") in words."""
         if described == ALREADY_ADJUSTED:
             return self("seasonal_none")
+        if described == ANNUAL_FIGURES:
+            return self("seasonal_annual")
         period = described.rpartition(" ")[2]
         return self("seasonal_stl", period=period) if period.isdigit() else described
