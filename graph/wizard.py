@@ -129,15 +129,24 @@ class WizardAnswer:
     phase_context: CyclePhaseContext | None = None
 
 
-def region_band(region: str | None) -> tuple[str | None, dict[str, Any] | None]:
-    """The unemployment band of a region from its published rate (never an estimate), with the figure."""
+def region_band(region: str | None, imported: dict[str, Any] | None = None
+                ) -> tuple[str | None, dict[str, Any] | None]:
+    """The unemployment band of a region from its published rate (never an estimate), with the figure.
+
+    `imported` is the region's newest rate among the figures an administrator imported (Eurostat's
+    lfst_r_lfu3rt), as {"region", "year", "rate", "source_url"}; it is used when it is at least as
+    recent as the rate shipped with the platform.
+    """
     if not region:
         return None, None
-    rate = regional_rates().get(region)
-    if rate is None:
+    shipped = regional_rates().get(region)
+    figure = None if shipped is None else {"region": shipped.region, "year": shipped.year,
+                                           "rate": float(shipped.rate), "source_url": shipped.source_url}
+    if imported is not None and (figure is None or imported["year"] >= figure["year"]):
+        figure = imported
+    if figure is None:
         return None, None
-    return band_for_rate(rate.rate), {"region": rate.region, "year": rate.year, "rate": float(rate.rate),
-                                      "source_url": rate.source_url}
+    return band_for_rate(figure["rate"]), figure
 
 
 def _check(query: WizardQuery) -> None:
@@ -243,18 +252,20 @@ def _why(items: list[Evidence], signals: list[float], query: WizardQuery, band: 
 
 
 def recommend(store: GraphStore, query: WizardQuery, *, language: str = "en",
-              country_phase: CyclePhaseContext | None = None) -> WizardAnswer:
+              country_phase: CyclePhaseContext | None = None,
+              imported_rate: dict[str, Any] | None = None) -> WizardAnswer:
     """Programme types and mechanisms for the context, best backed first, each with its evidence.
 
     `country_phase` is the business-cycle phase the platform read for the region's country; the
-    query's own `cycle_phase` overrides it. With a phase, every recommendation also says where it
+    query's own `cycle_phase` overrides it. `imported_rate` is the region's newest imported
+    unemployment rate (see `region_band`). With a phase, every recommendation also says where it
     would rank without it, so that a reader sees what the phase changes.
     """
     _check(query)
     band_source = "user" if query.unemployment_band else "none"
     band, rate = query.unemployment_band, None
     if query.region:
-        regional, rate = region_band(query.region)
+        regional, rate = region_band(query.region, imported_rate)
         if band is None and regional is not None:
             band, band_source = regional, "region"
     if not (query.target_groups or query.region or band or query.skill_level):

@@ -152,3 +152,33 @@ def test_anonymous_readers_see_what_was_said_but_not_who_said_it(app, client, au
     auth.login("analyst", ANALYST_PASSWORD)
     signed_in = spans(client.get("/wizard/answer.json?group=migrants_refugees").get_json())
     assert any(span.get("speaker") == "Amira Haddad" for span in signed_in)
+
+
+def test_an_imported_regional_rate_newer_than_the_shipped_one_sets_the_band(evidence_app, client):
+    """Praha's shipped rate (2.1 % in 2023) puts it in the low band; an administrator's import of
+    Eurostat's regional table with a newer figure moves it, and the answer cites the new figure."""
+    from labour.importer import import_file
+    from records.db import transaction
+
+    before = client.get("/wizard/answer.json?region=CZ01&group=youth_neet").get_json()
+    assert (before["unemployment_band"], before["region_rate"]["year"]) == ("low", 2023)
+    # Illustrative figures: Praha in 2024, and a region without a shipped rate (Wien).
+    tsv = ("freq,isced11,sex,age,unit,geo\\TIME_PERIOD\t2022 \t2024 \n"
+           "A,TOTAL,T,Y15-74,PC,CZ01\t2.0 \t12.5 \n"
+           "A,TOTAL,T,Y15-74,PC,AT13\t: \t10.5 \n")
+    with evidence_app.app_context():
+        from webapp.database import session_factory
+        with transaction(session_factory()) as session:
+            import_file(session, "estat_lfst_r_lfu3rt.tsv", tsv.encode(), actor="tester")
+    after = client.get("/wizard/answer.json?region=CZ01&group=youth_neet").get_json()
+    assert after["unemployment_band"] != "low" and after["band_source"] == "region"
+    assert after["region_rate"] == {"region": "CZ01", "year": 2024, "rate": 12.5,
+                                    "source_url": "https://ec.europa.eu/eurostat/databrowser/view/lfst_r_lfu3rt/"
+                                                  "default/table"}
+    wien = client.get("/wizard/answer.json?region=AT13&group=youth_neet").get_json()
+    assert wien["region_rate"]["rate"] == 10.5 and wien["band_source"] == "region"
+    # The user may still set the level.
+    chosen = client.get("/wizard/answer.json?region=CZ01&group=youth_neet&band=low").get_json()
+    assert (chosen["unemployment_band"], chosen["band_source"]) == ("low", "user")
+    page = client.get("/wizard/?region=CZ01&group=youth_neet").get_data(as_text=True)
+    assert "12.5 % unemployed in 2024" in page

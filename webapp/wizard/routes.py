@@ -23,7 +23,8 @@ from graph.wizard import (
     pathway,
     recommend,
 )
-from labour.picture import latest_phase
+from labour.observations import headline_series
+from labour.picture import ANNUAL_UNEMPLOYMENT_DATASET, latest_phase
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 from records.designs import delete_design, designs_of, save_design
@@ -108,6 +109,21 @@ def _country_phase(query: WizardQuery) -> CyclePhaseContext | None:
                              indicator=stored.indicator, reading=stored.inputs.get("reading", ""))
 
 
+# Where an imported regional rate comes from, for the reader to check it.
+REGIONAL_RATE_URL = "https://ec.europa.eu/eurostat/databrowser/view/lfst_r_lfu3rt/default/table"
+
+
+def _imported_rate(query: WizardQuery) -> dict | None:
+    """The region's newest unemployment rate among the Eurostat figures an administrator imported."""
+    if not query.region:
+        return None
+    series = headline_series(db_session(), ANNUAL_UNEMPLOYMENT_DATASET, query.region)
+    if series is None or not series.values():
+        return None
+    year, rate = max(series.values().items())
+    return {"region": query.region, "year": int(year), "rate": float(rate), "source_url": REGIONAL_RATE_URL}
+
+
 def _language_url(code: str) -> str:
     """This very question, in another language."""
     args = request.args.to_dict(flat=False)
@@ -120,7 +136,8 @@ PRIVATE_SPAN_FIELDS = ("speaker", "coder", "annotation_key")
 
 
 def _answer(query: WizardQuery, language: str) -> WizardAnswer:
-    answer = recommend(synced_graph(), query, language=language, country_phase=_country_phase(query))
+    answer = recommend(synced_graph(), query, language=language, country_phase=_country_phase(query),
+                       imported_rate=_imported_rate(query))
     if not current_user.is_authenticated:
         for group in (answer.mechanisms, answer.programme_types):
             for recommendation in group:
