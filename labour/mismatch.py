@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labour.datasets import DATASETS, series_key
 from labour.indicators import MismatchIndex, mismatch_index, quarterly_from_monthly
 from labour.observations import newest_figures
-from ontology.concepts import concept_index
-from ontology.vocab import Scheme
+from ontology.regions import eu_countries
+from records.models import LabourSeries
 
 # The benchmark elasticity of matches with respect to vacancies in Sahin et al. (2014).
 DEFAULT_ELASTICITY = 0.5
@@ -55,13 +56,26 @@ class CountryMismatch:
     index: MismatchIndex | None = None
 
 
+ADJUSTMENTS = ("SA", "NSA")  # seasonally adjusted where held, else unadjusted
+
+
+def _series_key(dataset_code: str, adjustment: str, wanted: dict[str, str]) -> str:
+    dataset = DATASETS[dataset_code]
+    return series_key({name: dataset.frequency if name == "freq" else adjustment if name == "s_adj" else wanted[name]
+                       for name in dataset.dimensions})
+
+
+def _places_with(session: Session, dataset_code: str, wanted: dict[str, str]) -> set[str]:
+    """The places holding a count series of the dataset, in one query."""
+    keys = [_series_key(dataset_code, adjustment, wanted) for adjustment in ADJUSTMENTS]
+    return set(session.scalars(select(LabourSeries.geo).distinct().where(
+        LabourSeries.dataset == dataset_code, LabourSeries.series.in_(keys))))
+
+
 def _counts(session: Session, geo: str, dataset_code: str, wanted: dict[str, str]) -> tuple[dict[str, float], str]:
     """The newest figures of a count series, seasonally adjusted where held, else unadjusted."""
-    dataset = DATASETS[dataset_code]
-    for adjustment in ("SA", "NSA"):
-        dimensions = {name: dataset.frequency if name == "freq" else adjustment if name == "s_adj" else wanted[name]
-                      for name in dataset.dimensions}
-        figures = newest_figures(session, dataset_code, geo, series_key(dimensions))
+    for adjustment in ADJUSTMENTS:
+        figures = newest_figures(session, dataset_code, geo, _series_key(dataset_code, adjustment, wanted))
         values = {period: f.value for period, f in figures.items() if f.value is not None}
         if values:
             return values, adjustment
@@ -84,16 +98,16 @@ def segment_counts(session: Session, geo: str, quarter: str) -> SegmentCounts | 
                          from_months)
 
 
-def eu_countries() -> list[str]:
-    return sorted(c.code for c in concept_index().concepts(Scheme.NUTS2021) if c.facts.get("nuts_level") == 0)
-
-
 def mismatch_across_countries(session: Session, quarter: str,
                               elasticity: float = DEFAULT_ELASTICITY) -> CountryMismatch:
     """The mismatch index across the EU-27 countries that hold both counts for the quarter."""
     result = CountryMismatch(quarter, elasticity, [])
-    for geo in eu_countries():
-        counts = segment_counts(session, geo, quarter)
+    # The figures of a country are read only where it holds both kinds of count: the index page asks
+    # for the index on every view, and most platforms hold rates only.
+    candidates = _places_with(session, *VACANCY_COUNT) & (
+        _places_with(session, *UNEMPLOYED_QUARTERLY) | _places_with(session, *UNEMPLOYED_MONTHLY))
+    for geo in sorted(eu_countries()):
+        counts = segment_counts(session, geo, quarter) if geo in candidates else None
         if counts is None:
             result.left_out.append(geo)
         else:

@@ -91,6 +91,11 @@ def quarter_of(month_period: str) -> str:
     return f"{year:04d}-Q{(month - 1) // 3 + 1}"
 
 
+def is_quarter(text: str) -> bool:
+    """Whether the text is a quarter like '2021-Q3' (anything else, a year or a month included, is not)."""
+    return isinstance(text, str) and _QUARTER.fullmatch(text) is not None
+
+
 def series_frequency(series: Mapping[str, float]) -> str | None:
     """The one frequency of every period in the series; None when it is empty.
 

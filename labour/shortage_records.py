@@ -11,7 +11,6 @@ Where the same figure was imported several times (a corrected file), the newest 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +30,7 @@ from labour.shortages import (
     scorecard,
 )
 from ontology.concepts import concept_index
+from ontology.regions import eu_countries
 from ontology.vocab import Scheme
 from records.audit import record_action
 from records.models import IndicatorCutoff, OccupationIndicatorValue, ShortageImport, ShortageListEntry
@@ -60,13 +60,9 @@ def _expected_headers() -> str:
     return "; ".join(f"{kind}: {','.join(columns)}" for kind, columns in FILE_KINDS.items())
 
 
-def _eu_countries() -> frozenset[str]:
-    return frozenset(c.code for c in concept_index().concepts(Scheme.NUTS2021) if c.facts.get("nuts_level") == 0)
-
-
 def _keep_country(country: str, line: int) -> bool:
     """True for an EU-27 country, False for one outside the platform's scope; raises for an unknown code."""
-    if country in _eu_countries():
+    if country in eu_countries():
         return True
     if country in OUTSIDE_SCOPE:
         return False
@@ -102,12 +98,11 @@ def import_shortage_file(session: Session, file_name: str, data: bytes, *, actor
     text = _decoded(file_name, data)
     kind = _kind_of(file_name, text)
     try:
-        rows = _read(kind, text)
+        kept, outside_scope = _read(kind, text)
     except ShortageFileError as error:
         raise ShortageImportRefused(f"{file_name}: {error}") from None
-    kept = [row for row in rows if not isinstance(row, OutsideScope)]
     record = ShortageImport(file_name=file_name[:255], sha256=digest, kind=kind, rows=len(kept),
-                            outside_scope=len(rows) - len(kept), actor=actor)
+                            outside_scope=outside_scope, actor=actor)
     session.add(record)
     session.flush()
     session.add_all(_models(kind, record.id, kept))
@@ -127,25 +122,15 @@ def _kind_of(file_name: str, text: str) -> str:
     return kind
 
 
-@dataclass(frozen=True)
-class OutsideScope:
-    """A row of a country outside the EU-27, left out and counted."""
-
-    line: int
-
-
-def _read(kind: str, text: str) -> list:
+def _read(kind: str, text: str) -> tuple[list, int]:
+    """The rows to store, and how many rows of countries outside the EU-27 were left out."""
     if kind == "cutoffs":
-        return read_cutoffs(text)
+        return read_cutoffs(text), 0
     rows = read_shortage_list(text) if kind == "list" else read_indicator_values(text)
-    result: list = []
-    for row in rows:
-        if not _keep_country(row.country, row.line):
-            result.append(OutsideScope(row.line))
-            continue
+    kept = [row for row in rows if _keep_country(row.country, row.line)]
+    for row in kept:
         _check_isco(row.isco, row.line)
-        result.append(row)
-    return result
+    return kept, len(rows) - len(kept)
 
 
 def _models(kind: str, import_id: int, rows: list) -> list:
@@ -262,14 +247,7 @@ def shortage_signals(session: Session, country: str, year: int | None = None) ->
     return ShortageSignals(country, year, years, ordered, cutoffs, sorted(unscored))
 
 
-def shortage_imports(session: Session) -> list[ShortageImport]:
-    return list(session.scalars(select(ShortageImport).order_by(ShortageImport.imported_at.desc(),
-                                                                ShortageImport.id.desc())))
-
-
 def count_by_kind(session: Session) -> dict[str, int]:
-    counted: dict[str, int] = defaultdict(int)
-    for kind, rows in session.execute(select(ShortageImport.kind, func.sum(ShortageImport.rows))
-                                      .group_by(ShortageImport.kind)):
-        counted[kind] = int(rows or 0)
-    return dict(counted)
+    """How many rows of each kind of shortage file are held."""
+    found = session.execute(select(ShortageImport.kind, func.sum(ShortageImport.rows)).group_by(ShortageImport.kind))
+    return {kind: int(rows or 0) for kind, rows in found}

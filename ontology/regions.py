@@ -11,7 +11,7 @@ from importlib import resources
 from ontology.concepts import concept_index
 from ontology.vocab import Scheme
 
-__all__ = ["RegionalRate", "band_for_rate", "regional_rates"]
+__all__ = ["RegionalRate", "band_for_rate", "eu_countries", "regional_rates"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,12 @@ def band_for_rate(rate: Decimal | float) -> str:
         if rate >= lower and (upper is None or rate < Decimal(str(upper))):
             return band.code
     raise ValueError(f"No unemployment band holds a rate of {rate} %.")
+
+
+@functools.cache
+def eu_countries() -> frozenset[str]:
+    """The codes of the EU-27 countries: the NUTS 2021 regions of level 0 (Greece is EL)."""
+    return frozenset(c.code for c in concept_index().concepts(Scheme.NUTS2021) if c.facts.get("nuts_level") == 0)
 
 
 @functools.cache

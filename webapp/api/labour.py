@@ -21,7 +21,7 @@ from labour.mismatch import DEFAULT_ELASTICITY, mismatch_across_countries
 from labour.mismatch import NEEDED as MISMATCH_NEEDED
 from labour.observations import Coverage, Figure, coverage, headline_series
 from labour.picture import StoredPhase, picture, stored_phases
-from labour.series import frequency
+from labour.series import is_quarter
 from labour.shortage_records import OccupationSignals, shortage_signals
 from labour.shortages import MINIMUM_INDICATORS, SHORTAGE_AT, SIGNS_OF_SHORTAGE_AT, IndicatorCutoffs, isco_uri
 from webapp.api import bp
@@ -209,11 +209,7 @@ def labour_shortages(country: str):
 @bp.route("/labour/mismatch/<quarter>")
 def labour_mismatch(quarter: str):
     """The mismatch index of Sahin et al. (2014) across the countries with both counts in a quarter."""
-    try:
-        is_quarter = frequency(quarter) == "Q"
-    except ValueError:
-        is_quarter = False
-    if not is_quarter:
+    if not is_quarter(quarter):
         abort(400, f"{_shown(quarter)!r} is not a quarter like 2024-Q3.")
     given = request.args.get("elasticity")
     elasticity = DEFAULT_ELASTICITY

@@ -15,7 +15,7 @@ from labour.mismatch import DEFAULT_ELASTICITY, mismatch_across_countries
 from labour.observations import Coverage, coverage, headline_series
 from labour.phases import FROM_NEXT, FROM_PREVIOUS, PHASES
 from labour.picture import Picture, StoredPhase, picture, stored_phases
-from labour.series import frequency, period_index
+from labour.series import is_quarter, period_index
 from webapp.database import db_session
 from webapp.labour import bp
 from webapp.labour.export import quarterly_unemployment_csv, series_csv
@@ -46,13 +46,6 @@ def _render(template: str, t: Texts, status: int = 200, **context):
 
 def _not_found(t: Texts, message: str, title: str = "not_found_title"):
     return _render("labour/not_found.html", t, 404, message=message, title=title)
-
-
-def _is_quarter(text: str) -> bool:
-    try:
-        return frequency(text) == "Q"
-    except ValueError:
-        return False
 
 
 # -- every place ---------------------------------------------------------------------------------
@@ -93,7 +86,7 @@ def index():
     asked = request.args.get("quarter")
     quarter, problem, status = fallback, None, 200
     if asked and fallback:
-        if not _is_quarter(asked):
+        if not is_quarter(asked):
             problem, status = t("quarter_malformed", given=_shown(asked), quarter=fallback), 400
         elif asked not in quarters:
             problem = t("quarter_not_held", given=asked, quarter=fallback)

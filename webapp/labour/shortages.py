@@ -10,6 +10,7 @@ from markupsafe import Markup
 from labour.shortage_records import countries_with_signals, shortage_signals
 from labour.shortages import MINIMUM_INDICATORS, SHORTAGE_AT, SIGNS_OF_SHORTAGE_AT, isco_uri
 from ontology.concepts import concept_index
+from ontology.regions import eu_countries
 from ontology.vocab import Scheme
 from webapp.database import db_session
 from webapp.labour import bp
@@ -20,8 +21,7 @@ IMPORT_SHORTAGES_COMMAND = Markup("<code>almpo labour import-shortages FILE</cod
 
 
 def is_eu_country(code: str) -> bool:
-    concept = concept_index().get(Scheme.NUTS2021, code) if concept_index().has(Scheme.NUTS2021, code) else None
-    return concept is not None and concept.facts.get("nuts_level") == 0
+    return code in eu_countries()
 
 
 def occupation_title(code: str, language: str) -> tuple[str, str]:
